@@ -1,0 +1,10 @@
+//! gantry: a language server and linter for Dockerfiles that understands the Go project next to them.
+//!
+//! Layers, in dependency order (see the README's Architecture section):
+//! `syntax` → `rules` → `ide` → `lsp` / `cli`.
+
+pub mod syntax;
+pub mod rules;
+pub mod ide;
+pub mod lsp;
+pub mod cli;
