@@ -1,5 +1,13 @@
 //! Editor features over the syntax model and the rules, as plain data in byte offsets.
 
 mod diagnostics;
+mod document_symbols;
+mod folding_ranges;
+mod goto_definition;
+#[cfg(test)]
+mod testing;
 
 pub use diagnostics::diagnostics;
+pub use document_symbols::{Symbol, SymbolKind, document_symbols};
+pub use folding_ranges::{Fold, FoldKind, folding_ranges};
+pub use goto_definition::goto_definition;

@@ -1,8 +1,36 @@
 //! The language server: the only layer that knows LSP types and converts positions.
 
-use std::process::ExitCode;
+mod convert;
+pub mod document;
+pub mod position;
+mod server;
+mod state;
 
-/// Serves LSP on stdin/stdout until the client exits or stdin closes.
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
+///
+/// Exit status as the specification says: 0 when `shutdown` came before the end, 1 otherwise.
 pub fn run_stdio() -> ExitCode {
-    ExitCode::SUCCESS
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!("cannot start the async runtime: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let state = Arc::new(state::State::default());
+    let server_state = state.clone();
+    runtime.block_on(async move {
+        let (service, socket) = LspService::new(move |client| server::Server::new(client, server_state));
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    });
+    // Reading stdin blocks a thread that may never return (the client can keep stdin open after
+    // `exit`); do not wait for it.
+    runtime.shutdown_background();
+    if state.shutdown_requested.load(Ordering::SeqCst) { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

@@ -1,0 +1,78 @@
+//! Go to definition: from a stage reference (`COPY --from=build`, `FROM build`) to the stage's FROM.
+
+use crate::syntax::{InstructionKind, Keyword, Parse, TextRange};
+
+/// Where the symbol at `offset` is defined, if it is a reference gantry understands.
+pub fn goto_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
+    let dockerfile = parse.dockerfile();
+    let (position, instruction) = dockerfile
+        .instructions
+        .iter()
+        .enumerate()
+        .find(|(_, i)| i.range.touches(offset))?;
+    let reference = match &instruction.kind {
+        InstructionKind::From(from) => from
+            .image
+            .as_ref()
+            .filter(|image| image.range.touches(offset) && image.tag.is_none() && image.digest.is_none())
+            .map(|image| image.name.clone()),
+        InstructionKind::Copy(_) | InstructionKind::Add(_) | InstructionKind::Run(_) => instruction
+            .flag("from")
+            .filter(|flag| flag.value_range.is_some_and(|r| r.touches(offset)))
+            .and_then(|flag| flag.value.clone()),
+        _ => None,
+    };
+    let reference = reference.or_else(|| mount_from(instruction, offset))?;
+    // Only stages defined before the referencing instruction count, as in BuildKit.
+    dockerfile
+        .stages
+        .iter()
+        .filter(|stage| stage.from < position)
+        .find(|stage| stage.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&reference)))
+        .and_then(|stage| stage.name_range)
+}
+
+/// `RUN --mount=from=build,...` also names a stage.
+fn mount_from(instruction: &crate::syntax::Instruction, offset: usize) -> Option<String> {
+    let InstructionKind::Run(run) = &instruction.kind else { return None };
+    debug_assert!(instruction.is(Keyword::Run));
+    run.mounts
+        .iter()
+        .filter_map(|mount| mount.option("from"))
+        .find(|option| option.value_range.is_some_and(|r| r.touches(offset)))
+        .and_then(|option| option.value.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::testing::cursor;
+
+    fn check(fixture: &str, expected: Option<&str>) {
+        let (text, offset) = cursor(fixture);
+        let parse = crate::syntax::parse(&text);
+        let target = goto_definition(&parse, offset).map(|r| &text[r.as_range()]);
+        assert_eq!(target, expected, "fixture:\n{fixture}");
+    }
+
+    #[test]
+    fn copy_from_goes_to_the_stage() {
+        check("FROM golang AS build\nFROM scratch\nCOPY --from=bu$0ild /a /a\n", Some("build"));
+    }
+
+    #[test]
+    fn from_stage_goes_to_the_stage() {
+        check("FROM golang AS base\nFROM ba$0se AS test\n", Some("base"));
+    }
+
+    #[test]
+    fn mount_from_goes_to_the_stage() {
+        check("FROM a AS deps\nFROM b\nRUN --mount=type=bind,from=de$0ps,target=/d ls\n", Some("deps"));
+    }
+
+    #[test]
+    fn later_stages_and_images_are_not_definitions() {
+        check("FROM a$0lpine\nFROM x AS alpine\n", None);
+        check("FROM golang:1.23 AS build\nRUN ec$0ho\n", None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The server's mutable state: open documents and what was negotiated in `initialize`.
+//!
+//! Guarded by standard locks that are never held across an `.await`: handlers mutate state
+//! synchronously before their first `.await` (tower-lsp may run handlers concurrently), then take
+//! a cheap snapshot and compute without the lock.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::Uri;
+
+use super::document::Document;
+use super::position::Encoding;
+use crate::syntax::Parse;
+
+/// What the client told us in `initialize`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Negotiated {
+    pub(super) encoding: Encoding,
+    pub(super) hierarchical_symbols: bool,
+}
+
+/// A read-only view of one document at one version.
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    pub(super) version: i32,
+    pub(super) rope: Rope,
+    pub(super) parse: Parse,
+    pub(super) encoding: Encoding,
+}
+
+#[derive(Default)]
+pub(super) struct State {
+    documents: RwLock<HashMap<Uri, Document>>,
+    negotiated: Mutex<Negotiated>,
+    pub(super) shutdown_requested: std::sync::atomic::AtomicBool,
+}
+
+impl State {
+    // A panic while a lock was held leaves a document that is still consistent (edits are applied
+    // to a copy first), so poisoning is ignored rather than turned into a second panic.
+    fn read(&self) -> RwLockReadGuard<'_, HashMap<Uri, Document>> {
+        self.documents.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, HashMap<Uri, Document>> {
+        self.documents.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn negotiated_guard(&self) -> MutexGuard<'_, Negotiated> {
+        self.negotiated.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn negotiated(&self) -> Negotiated {
+        *self.negotiated_guard()
+    }
+
+    pub(super) fn set_negotiated(&self, negotiated: Negotiated) {
+        *self.negotiated_guard() = negotiated;
+    }
+
+    pub(super) fn open(&self, uri: Uri, document: Document) {
+        self.write().insert(uri, document);
+    }
+
+    pub(super) fn close(&self, uri: &Uri) -> bool {
+        self.write().remove(uri).is_some()
+    }
+
+    /// Runs `f` on the document, replacing it only if `f` completes; `None` if it is not open.
+    pub(super) fn update<T>(&self, uri: &Uri, f: impl FnOnce(&mut Document) -> T) -> Option<T> {
+        let mut documents = self.write();
+        let document = documents.get_mut(uri)?;
+        let mut copy = document.clone();
+        let result = f(&mut copy);
+        *document = copy;
+        Some(result)
+    }
+
+    pub(super) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let encoding = self.negotiated().encoding;
+        self.read().get(uri).map(|d| Snapshot { version: d.version, rope: d.rope.clone(), parse: d.parse.clone(), encoding })
+    }
+
+    pub(super) fn version(&self, uri: &Uri) -> Option<i32> {
+        self.read().get(uri).map(|d| d.version)
+    }
+}
