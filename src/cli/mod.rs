@@ -1,8 +1,204 @@
 //! The command line: `gantry lsp`, `gantry check` and friends.
+//!
+//! This module holds the clap definition and the dispatch; `check` discovers and lints files,
+//! `render` prints findings for humans and `json` for machines. Nothing here prints with
+//! `print!`: stdout is the LSP transport, so output goes through explicitly locked handles.
 
+mod check;
+mod discover;
+mod json;
+mod render;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::LevelFilter;
+
+use crate::rules::Severity;
+
+/// Exit status when nothing reached the fail level.
+const EXIT_OK: u8 = 0;
+/// Exit status when at least one finding reached the fail level.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status for usage errors (clap's own) and I/O errors.
+const EXIT_ERROR: u8 = 2;
+
+/// A language server and linter for Dockerfiles.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gantry",
+    bin_name = "gantry",
+    version,
+    arg_required_else_help = true,
+    after_help = "Logging goes to stderr; set GANTRY_LOG (e.g. `debug` or `gantry_ls=trace`) to change \
+                  the level, which defaults to `warn`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the language server on stdin/stdout
+    #[command(long_about = "Run the language server, speaking the Language Server Protocol on stdin/stdout.\n\n\
+                      Point your editor's LSP client at `gantry lsp`. Logs go to stderr.")]
+    Lsp(LspArgs),
+    /// Lint Dockerfiles and report the problems found
+    #[command(
+        long_about = "Lint Dockerfiles and report the problems found.\n\n\
+                      Each PATH may be a file, which is checked whatever its name, or a directory, \
+                      which is searched recursively for Dockerfiles.",
+        after_help = "Exit status: 0 if no finding reaches --fail-level, 1 if one does, \
+                      2 on usage or I/O errors. See --help for how files are found.",
+        after_long_help = CHECK_AFTER_HELP
+    )]
+    Check(CheckArgs),
+}
+
+const CHECK_AFTER_HELP: &str = "\
+File discovery:
+  Directories are walked recursively, honouring .gitignore, .ignore and .git/info/exclude files
+  (even outside a git repository). Hidden files and directories are searched; .git is not.
+  These file names are checked:
+    Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, dockerfile
+    Containerfile, Containerfile.*, *.Containerfile, *.containerfile, containerfile
+  except names ending in .dockerignore. A directory that holds no Dockerfile is reported on
+  stderr as a note, which does not change the exit status.
+
+Exit status:
+  0  no finding reached the fail level
+  1  at least one finding reached the fail level
+  2  usage error, or a PATH or file that could not be read (including files that are not UTF-8);
+     the other paths are still checked and their findings printed
+
+Examples:
+  gantry check                          check every Dockerfile under the current directory
+  gantry check docker/ Dockerfile.dev   check a directory and a single file
+  gantry check --format json .          machine-readable findings for CI
+  gantry check --fail-level error       only fail on errors, not on warnings";
+
+#[derive(Debug, Args)]
+struct LspArgs {
+    /// Communicate over stdin/stdout
+    ///
+    /// This is the default and only transport; the flag is accepted because some clients pass it.
+    #[arg(long)]
+    stdio: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or directories to check
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// When to colour human output
+    ///
+    /// `auto` colours only when stdout is a terminal and the NO_COLOR environment variable is
+    /// unset or empty.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    /// Least severe finding that makes the exit status 1
+    ///
+    /// Findings below this level are still printed but do not fail the run.
+    #[arg(long, value_enum, default_value_t = FailLevel::Warning, value_name = "SEVERITY")]
+    fail_level: FailLevel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Source excerpts with the problem underlined, and a summary line
+    Human,
+    /// A JSON array of findings with 1-based lines and character columns
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailLevel {
+    /// Fail on errors only
+    Error,
+    /// Fail on warnings and errors
+    Warning,
+    /// Fail on info, warnings and errors
+    Info,
+    /// Fail on any finding
+    Hint,
+}
+
+impl FailLevel {
+    fn severity(self) -> Severity {
+        match self {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Info => Severity::Info,
+            FailLevel::Hint => Severity::Hint,
+        }
+    }
+}
 
 /// Entry point of the `gantry` binary.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    init_logging();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout with status 0, usage errors to stderr with status 2.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(EXIT_ERROR));
+        }
+    };
+    tracing::debug!(?cli, "parsed command line");
+    match cli.command {
+        Command::Lsp(LspArgs { stdio: _ }) => crate::lsp::run_stdio(),
+        Command::Check(args) => ExitCode::from(check::run(&args)),
+    }
+}
+
+/// Logs to stderr, never stdout, filtered by `GANTRY_LOG` (default `warn`).
+fn init_logging() {
+    let filter = EnvFilter::builder()
+        .with_default_directive(LevelFilter::WARN.into())
+        .with_env_var("GANTRY_LOG")
+        .from_env_lossy();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Writes `gantry: <message>` to stderr, ignoring failures (there is nowhere left to report them).
+fn report_error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "gantry: {message}");
 }

@@ -1,0 +1,74 @@
+//! `gantry check`: discover Dockerfiles, lint them, print the findings and pick the exit status.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use super::discover::discover;
+use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, json, render, report_error};
+use crate::rules::Diagnostic;
+use crate::syntax::{self, LineIndex};
+
+/// A linted file: its text, line index and findings (sorted by position).
+pub(super) struct CheckedFile {
+    /// The path as given on the command line or found by the walk (without a leading `./`).
+    pub(super) path: PathBuf,
+    pub(super) text: String,
+    pub(super) line_index: LineIndex,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs `gantry check` and returns the process exit status.
+pub(super) fn run(args: &CheckArgs) -> u8 {
+    let discovered = discover(&args.paths);
+    let mut errors = discovered.errors;
+    let mut files = Vec::with_capacity(discovered.files.len());
+    for path in discovered.files {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push(check_text(path, text)),
+            Err(err) if err.kind() == io::ErrorKind::InvalidData => {
+                errors.push(format!("cannot read {}: not valid UTF-8", path.display()));
+            }
+            Err(err) => errors.push(format!("cannot read {}: {err}", path.display())),
+        }
+    }
+
+    if let Err(err) = write_output(args, &files) {
+        if err.kind() != io::ErrorKind::BrokenPipe {
+            report_error(&format!("cannot write output: {err}"));
+        }
+        return EXIT_ERROR;
+    }
+    for dir in &discovered.empty_dirs {
+        report_error(&format!("no Dockerfiles found under {}", dir.display()));
+    }
+    for error in &errors {
+        report_error(error);
+    }
+
+    let fail_level = args.fail_level.severity();
+    let failed = files.iter().flat_map(|file| &file.diagnostics).any(|d| d.severity <= fail_level);
+    if !errors.is_empty() {
+        EXIT_ERROR
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn check_text(path: PathBuf, text: String) -> CheckedFile {
+    let parse = syntax::parse(&text);
+    let diagnostics = crate::ide::diagnostics(&parse);
+    tracing::debug!(path = %path.display(), findings = diagnostics.len(), "checked");
+    let line_index = LineIndex::new(&text);
+    CheckedFile { path, text, line_index, diagnostics }
+}
+
+fn write_output(args: &CheckArgs, files: &[CheckedFile]) -> io::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        Format::Human => render::write_human(&mut out, files, args.color.enabled())?,
+        Format::Json => json::write_json(&mut out, files)?,
+    }
+    out.flush()
+}
