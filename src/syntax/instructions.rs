@@ -405,7 +405,7 @@ impl Builder<'_> {
     }
 
     fn from(&self, args: &[Word]) -> From {
-        let image = args.first().map(|w| parse_image(w));
+        let image = args.first().map(parse_image);
         let as_keyword = args.get(1).cloned();
         let alias = args.get(2).cloned();
         From { image, as_keyword, alias }

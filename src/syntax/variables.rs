@@ -35,12 +35,12 @@ pub fn variable_references(text: &str, escape: char) -> Vec<VariableRef> {
         } else if c as char == escape {
             i += 2;
             continue;
-        } else if c == b'$' {
-            if let Some(found) = reference_at(text, i) {
-                i = found.range.end;
-                refs.push(found);
-                continue;
-            }
+        } else if c == b'$'
+            && let Some(found) = reference_at(text, i)
+        {
+            i = found.range.end;
+            refs.push(found);
+            continue;
         }
         i += 1;
     }
