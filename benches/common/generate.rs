@@ -13,7 +13,7 @@ const SERVICES: &[&str] =
 const PORTS: &[u32] = &[8080, 9090, 8443, 7000, 6060, 5050, 3000, 4000, 8000, 9000];
 
 /// Builds a Dockerfile of `lines` lines (the line count is exact once `lines` is at least the size
-/// of the header, one service block and the final stage, about 110 lines; below that the output
+/// of the header, one service block and the final stage, about 90 lines; below that the output
 /// is that minimum).
 ///
 /// The text has a `# syntax` directive, global ARGs, then repeated blocks of a builder stage
