@@ -3,8 +3,8 @@
 //! Layers, in dependency order (see the README's Architecture section):
 //! `syntax` → `rules` → `ide` → `lsp` / `cli`.
 
-pub mod syntax;
-pub mod rules;
+pub mod cli;
 pub mod ide;
 pub mod lsp;
-pub mod cli;
+pub mod rules;
+pub mod syntax;

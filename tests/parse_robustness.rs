@@ -5,10 +5,58 @@ use gantry_ls::ide;
 use gantry_ls::syntax::{self, TextEdit, TextRange};
 
 const PIECES: &[&str] = &[
-    "FROM", "RUN", "COPY", "ADD", "ARG", "ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "SHELL", "CMD", "EXPOSE", " ", "\n",
-    "\r\n", "\r", "\t", "\\", "`", "\\\n", "--", "--mount=", "type=cache,", "=", "\"", "'", "[", "]", ",", "<<", "<<-",
-    "EOF", "$", "${", "}", ":-", "#", "# escape=`\n", "# escape=\\\n", "# syntax=x\n", "AS", "@sha256:", ":", "/", "é",
-    "😀", "\u{feff}", "\u{2028}", "\0", "NONE", "x", "1",
+    "FROM",
+    "RUN",
+    "COPY",
+    "ADD",
+    "ARG",
+    "ENV",
+    "LABEL",
+    "ONBUILD",
+    "HEALTHCHECK",
+    "SHELL",
+    "CMD",
+    "EXPOSE",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\\",
+    "`",
+    "\\\n",
+    "--",
+    "--mount=",
+    "type=cache,",
+    "=",
+    "\"",
+    "'",
+    "[",
+    "]",
+    ",",
+    "<<",
+    "<<-",
+    "EOF",
+    "$",
+    "${",
+    "}",
+    ":-",
+    "#",
+    "# escape=`\n",
+    "# escape=\\\n",
+    "# syntax=x\n",
+    "AS",
+    "@sha256:",
+    ":",
+    "/",
+    "é",
+    "😀",
+    "\u{feff}",
+    "\u{2028}",
+    "\0",
+    "NONE",
+    "x",
+    "1",
 ];
 
 fn random_document(rng: &mut fastrand::Rng) -> String {
@@ -53,11 +101,15 @@ fn edits_with_wild_ranges_are_clamped_not_fatal() {
         let len = parse.text().len();
         let start = rng.usize(..len + 10);
         let end = start.saturating_sub(3) + rng.usize(..8);
-        let edit = TextEdit { range: TextRange { start, end }, new_text: PIECES[rng.usize(..PIECES.len())].to_string() };
+        let edit =
+            TextEdit { range: TextRange { start, end }, new_text: PIECES[rng.usize(..PIECES.len())].to_string() };
         parse = parse.reparse(&[edit]);
         if parse.text().len() > 2_000 {
             parse = syntax::parse("FROM a😀b\n");
         }
-        assert_eq!(syntax::tree_fingerprint(parse.tree()), syntax::tree_fingerprint(syntax::parse(parse.text()).tree()));
+        assert_eq!(
+            syntax::tree_fingerprint(parse.tree()),
+            syntax::tree_fingerprint(syntax::parse(parse.text()).tree())
+        );
     }
 }

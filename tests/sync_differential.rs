@@ -29,9 +29,35 @@ ENTRYPOINT [\"/app\"]\n";
 /// Fragments that exercise every interesting path: multi-byte and non-BMP characters, CRLF,
 /// continuations, heredocs, quotes, comments and instruction keywords.
 const FRAGMENTS: &[&str] = &[
-    "a", "RUN ", "FROM x AS y\n", "\n", "\r\n", "\r", " ", "\\\n", "\\\r\n", "é", "中文", "😀", "🦀x", "$", "${A:-b}",
-    "\"", "'", "#", "# c\n", "<<EOF\n", "EOF\n", "--mount=type=cache,target=/x ", "[\"a\", \"b\"]", "COPY ", "=",
-    "\t", "`", "ENV K=v\n", "",
+    "a",
+    "RUN ",
+    "FROM x AS y\n",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\\\n",
+    "\\\r\n",
+    "é",
+    "中文",
+    "😀",
+    "🦀x",
+    "$",
+    "${A:-b}",
+    "\"",
+    "'",
+    "#",
+    "# c\n",
+    "<<EOF\n",
+    "EOF\n",
+    "--mount=type=cache,target=/x ",
+    "[\"a\", \"b\"]",
+    "COPY ",
+    "=",
+    "\t",
+    "`",
+    "ENV K=v\n",
+    "",
 ];
 
 /// Line breaks as LSP counts them: `\n`, `\r\n` and a lone `\r`.
@@ -73,7 +99,9 @@ fn random_offset(rng: &mut fastrand::Rng, text: &str) -> usize {
 /// Moves `offset` back to a character boundary outside any `\r\n` pair.
 fn adjust(text: &str, mut offset: usize) -> usize {
     let bytes = text.as_bytes();
-    while !text.is_char_boundary(offset) || (offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n')) {
+    while !text.is_char_boundary(offset)
+        || (offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n'))
+    {
         offset -= 1;
     }
     offset

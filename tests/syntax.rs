@@ -348,18 +348,20 @@ fn small_valid_forms_mean_what_buildkit_says() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known gaps between the typed model and BuildKit (each pinned until the parser is fixed)
+// Cases where the typed model once differed from BuildKit (fixed; kept as regressions)
 // ---------------------------------------------------------------------------------------------
 
 #[test]
 fn copy_whose_only_argument_is_a_heredoc() {
-    // BuildKit rejects both: "COPY requires at least two arguments" and "COPY cannot accept a
-    // heredoc as a destination".
+    // BuildKit rejects both: a heredoc is a source, never the destination.
     for text in ["FROM alpine\nCOPY <<EOF\nhello\nEOF\n", "FROM alpine\nCOPY a.txt <<EOF\nhello\nEOF\n"] {
         let parse = syntax::parse(text);
-        // FIXME: a heredoc marker is taken as the destination, so no MissingArgument is reported.
-        assert!(parse.errors().is_empty(), "{text:?}: {:?}", parse.errors());
+        assert_eq!(parse.errors().len(), 1, "{text:?}: {:?}", parse.errors());
+        assert_eq!(parse.errors()[0].kind, SyntaxErrorKind::MissingArgument);
+        assert_eq!(source(text, parse.errors()[0].range), "<<EOF");
     }
+    let fine = syntax::parse("FROM alpine\nCOPY <<EOF /etc/motd\nhello\nEOF\n");
+    assert!(fine.errors().is_empty(), "{:?}", fine.errors());
 }
 
 #[test]
@@ -368,12 +370,11 @@ fn onbuild_trigger_with_a_heredoc() {
     // body below belongs to the trigger.
     let text = "FROM alpine\nONBUILD RUN <<EOF\nFROM golang\nEOF\n";
     let parse = syntax::parse(text);
-    // FIXME: the heredoc is not recognised: its body is read as a second stage and its
-    // terminator as an unknown instruction. Expected: no errors, one stage, one heredoc.
-    assert_eq!(parse.errors().len(), 1);
-    assert_eq!(parse.errors()[0].kind, SyntaxErrorKind::UnknownInstruction);
-    assert_eq!(source(text, parse.errors()[0].range), "EOF");
-    assert_eq!(parse.dockerfile().stages.len(), 2);
+    assert!(parse.errors().is_empty(), "{:?}", parse.errors());
+    assert_eq!(parse.dockerfile().stages.len(), 1);
+    let onbuild = &parse.dockerfile().instructions[1];
+    assert_eq!(onbuild.heredocs.len(), 1);
+    assert_eq!(source(text, onbuild.heredocs[0].body), "FROM golang");
 }
 
 #[test]
@@ -382,12 +383,9 @@ fn indented_parser_directive() {
     // directive and the backtick continues the RUN line.
     let text = "  # escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n  C:\\\n";
     let parse = syntax::parse(text);
-    // FIXME: the indented line is read as a comment; the escape stays `\` and `C:\` becomes an
-    // unknown instruction. Expected: escape '`' and no errors.
-    assert_eq!(parse.dockerfile().escape, '\\');
-    assert!(parse.dockerfile().directives.is_empty());
-    assert_eq!(parse.errors().len(), 1);
-    assert_eq!(parse.errors()[0].kind, SyntaxErrorKind::UnknownInstruction);
+    assert_eq!(parse.dockerfile().escape, '`');
+    assert_eq!(parse.dockerfile().directives.len(), 1);
+    assert!(parse.errors().is_empty(), "{:?}", parse.errors());
 }
 
 #[test]

@@ -105,9 +105,15 @@ fn layers_only_depend_downwards() {
 fn no_ignored_or_should_panic_tests() {
     let mut found = Vec::new();
     for dir in ["src", "tests", "benches"] {
-        found.extend(violations(dir, &["#[ignore", "#[should_panic"]).into_iter().filter(|v| !v.contains("tests/tidy.rs")));
+        found.extend(
+            violations(dir, &["#[ignore", "#[should_panic"]).into_iter().filter(|v| !v.contains("tests/tidy.rs")),
+        );
     }
-    assert!(found.is_empty(), "never ignore a failing test; assert the current behaviour with a FIXME:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "never ignore a failing test; assert the current behaviour with a FIXME:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -115,7 +121,10 @@ fn readme_documents_every_layer() {
     let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
     let architecture = readme.split("## Architecture").nth(1).expect("README has an Architecture section");
     for layer in ["syntax", "rules", "ide", "lsp", "cli"] {
-        assert!(architecture.contains(&format!("src/{layer}")), "the Architecture section does not describe src/{layer}");
+        assert!(
+            architecture.contains(&format!("src/{layer}")),
+            "the Architecture section does not describe src/{layer}"
+        );
         assert!(root().join("src").join(layer).is_dir(), "src/{layer} is missing");
     }
 }
@@ -138,5 +147,9 @@ fn every_dependency_is_justified() {
         }
         previous = line;
     }
-    assert!(unjustified.is_empty(), "dependencies need a one-line `#` justification above them:\n{}", unjustified.join("\n"));
+    assert!(
+        unjustified.is_empty(),
+        "dependencies need a one-line `#` justification above them:\n{}",
+        unjustified.join("\n")
+    );
 }

@@ -71,11 +71,15 @@ mod tests {
 
     #[test]
     fn stages_contain_their_instructions() {
-        let parse = crate::syntax::parse("ARG V=1\nFROM golang:1.23 AS build\nRUN go build\nFROM scratch\nCOPY --from=build /a /a\n");
+        let parse = crate::syntax::parse(
+            "ARG V=1\nFROM golang:1.23 AS build\nRUN go build\nFROM scratch\nCOPY --from=build /a /a\n",
+        );
         let symbols = document_symbols(&parse);
         let outline: Vec<String> = symbols
             .iter()
-            .map(|s| format!("{} [{}]", s.name, s.children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",")))
+            .map(|s| {
+                format!("{} [{}]", s.name, s.children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","))
+            })
             .collect();
         assert_eq!(outline, ["ARG []", "build [RUN]", "scratch [COPY]"]);
     }

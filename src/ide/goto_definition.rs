@@ -5,11 +5,7 @@ use crate::syntax::{InstructionKind, Keyword, Parse, TextRange};
 /// Where the symbol at `offset` is defined, if it is a reference gantry understands.
 pub fn goto_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
     let dockerfile = parse.dockerfile();
-    let (position, instruction) = dockerfile
-        .instructions
-        .iter()
-        .enumerate()
-        .find(|(_, i)| i.range.touches(offset))?;
+    let (position, instruction) = dockerfile.instructions.iter().enumerate().find(|(_, i)| i.range.touches(offset))?;
     let reference = match &instruction.kind {
         InstructionKind::From(from) => from
             .image

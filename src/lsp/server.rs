@@ -130,7 +130,9 @@ impl LanguageServer for Server {
         });
         match applied {
             None => tracing::warn!("didChange for a document that is not open: {}", uri.as_str()),
-            Some(None) => tracing::error!("a change to {} could not be applied; the document is unchanged", uri.as_str()),
+            Some(None) => {
+                tracing::error!("a change to {} could not be applied; the document is unchanged", uri.as_str())
+            }
             Some(Some(())) => self.publish(uri).await,
         }
     }

@@ -80,7 +80,12 @@ impl State {
 
     pub(super) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         let encoding = self.negotiated().encoding;
-        self.read().get(uri).map(|d| Snapshot { version: d.version, rope: d.rope.clone(), parse: d.parse.clone(), encoding })
+        self.read().get(uri).map(|d| Snapshot {
+            version: d.version,
+            rope: d.rope.clone(),
+            parse: d.parse.clone(),
+            encoding,
+        })
     }
 
     pub(super) fn version(&self, uri: &Uri) -> Option<i32> {

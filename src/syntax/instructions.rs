@@ -3,11 +3,11 @@
 //! Built from a `RawInstruction` by `build_instruction`, which also reports the syntax errors
 //! BuildKit's parser would (missing arguments, unknown keywords, malformed pairs).
 
+use super::TextRange;
 use super::errors::{SyntaxError, SyntaxErrorKind};
 use super::keyword::{Keyword, suggest_keyword};
 use super::lexer::{Heredoc, LogicalLine, RawInstruction};
 use super::words::{parse_json_array, split_words, unquote};
-use super::TextRange;
 
 /// A word of an instruction's arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,8 +192,9 @@ pub(crate) fn build_instruction(raw: RawInstruction, escape: char, errors: &mut 
     instruction.inner_comments = raw.inner_comments;
     let heredoc_count = instruction.heredocs.len();
     builder.check_arguments(&instruction, heredoc_count, errors);
-    if let InstructionKind::Onbuild(Some(trigger)) = &instruction.kind {
-        builder.check_arguments(trigger, 0, errors);
+    if let InstructionKind::Onbuild(Some(trigger)) = &mut instruction.kind {
+        trigger.heredocs = instruction.heredocs.clone();
+        builder.check_arguments(trigger, heredoc_count, errors);
     }
     instruction
 }
@@ -253,9 +254,8 @@ impl Builder<'_> {
         }
         let arg_ranges = &word_ranges[first_arg..];
         let args: Vec<Word> = arg_ranges.iter().map(|&r| self.word(r)).collect();
-        let args_logical = arg_ranges
-            .first()
-            .map(|first| TextRange::new(first.start, self.text().trim_end().len().max(first.end)));
+        let args_logical =
+            arg_ranges.first().map(|first| TextRange::new(first.start, self.text().trim_end().len().max(first.end)));
         let args_range = args_logical.map(|r| self.source(r));
 
         let quote_matters = !matches!(
@@ -313,9 +313,9 @@ impl Builder<'_> {
             Some(Keyword::Maintainer) => InstructionKind::Maintainer(self.rest(args_logical)),
             Some(Keyword::Stopsignal) => InstructionKind::Stopsignal(args.first().cloned()),
             Some(Keyword::Healthcheck) => InstructionKind::Healthcheck(self.healthcheck(arg_ranges)),
-            Some(Keyword::Onbuild) => InstructionKind::Onbuild(
-                arg_ranges.first().map(|first| Box::new(self.build(first.start, errors))),
-            ),
+            Some(Keyword::Onbuild) => {
+                InstructionKind::Onbuild(arg_ranges.first().map(|first| Box::new(self.build(first.start, errors))))
+            }
         };
 
         let end = self.source(TextRange::empty(self.text().len())).end;
@@ -439,7 +439,11 @@ impl Builder<'_> {
                 errors.push(SyntaxError::new(
                     SyntaxErrorKind::MissingValue,
                     key_range,
-                    format!("{} `{first_text}` has no value: write `{} {first_text}=value`", keyword.as_str(), keyword.as_str()),
+                    format!(
+                        "{} `{first_text}` has no value: write `{} {first_text}=value`",
+                        keyword.as_str(),
+                        keyword.as_str()
+                    ),
                 ));
                 return vec![KeyValue {
                     range: key_range,
@@ -480,10 +484,9 @@ impl Builder<'_> {
     fn pair(&self, range: TextRange, errors: &mut Vec<SyntaxError>) -> KeyValue {
         let text = &self.text()[range.as_range()];
         let (key_logical, value_logical) = match text.find('=') {
-            Some(eq) => (
-                TextRange::new(range.start, range.start + eq),
-                Some(TextRange::new(range.start + eq + 1, range.end)),
-            ),
+            Some(eq) => {
+                (TextRange::new(range.start, range.start + eq), Some(TextRange::new(range.start + eq + 1, range.end)))
+            }
             None => (range, None),
         };
         if key_logical.is_empty() {
@@ -528,7 +531,10 @@ impl Builder<'_> {
             (InstructionKind::From(from), _) => {
                 if from.image.is_none() {
                     missing("FROM needs an image name, such as `FROM golang:1.23`", errors);
-                } else if count == 2 || count > 3 || from.as_keyword.as_ref().is_some_and(|w| !w.text.eq_ignore_ascii_case("as")) {
+                } else if count == 2
+                    || count > 3
+                    || from.as_keyword.as_ref().is_some_and(|w| !w.text.eq_ignore_ascii_case("as"))
+                {
                     let extra = &instruction.args[1..];
                     let range = extra[0].range.cover(extra[extra.len() - 1].range);
                     errors.push(SyntaxError::new(
@@ -539,9 +545,18 @@ impl Builder<'_> {
                 }
             }
             (InstructionKind::Copy(copy) | InstructionKind::Add(copy), _) => {
-                let has_destination = copy.destination.is_some();
-                if !has_destination || (copy.sources.is_empty() && heredocs == 0) {
-                    missing(&format!("{} needs at least one source and a destination", keyword.as_str()), errors);
+                let is_heredoc = |word: &Word| instruction.heredocs.iter().any(|h| word.range.contains_range(h.marker));
+                match &copy.destination {
+                    Some(destination) if is_heredoc(destination) => errors.push(SyntaxError::new(
+                        SyntaxErrorKind::MissingArgument,
+                        destination.range,
+                        format!(
+                            "a heredoc cannot be the destination of {}: add a destination path after it",
+                            keyword.as_str()
+                        ),
+                    )),
+                    Some(_) if !copy.sources.is_empty() || heredocs > 0 => {}
+                    _ => missing(&format!("{} needs at least one source and a destination", keyword.as_str()), errors),
                 }
             }
             (InstructionKind::Arg(pairs), _) if pairs.is_empty() => {
@@ -565,7 +580,11 @@ impl Builder<'_> {
             (InstructionKind::Stopsignal(None), _) => missing("STOPSIGNAL needs a signal, such as `SIGTERM`", errors),
             (InstructionKind::Stopsignal(Some(_)), _) if count > 1 => {
                 let range = instruction.args[1].range.cover(instruction.args[count - 1].range);
-                errors.push(SyntaxError::new(SyntaxErrorKind::ExtraArgument, range, "STOPSIGNAL takes exactly one signal"));
+                errors.push(SyntaxError::new(
+                    SyntaxErrorKind::ExtraArgument,
+                    range,
+                    "STOPSIGNAL takes exactly one signal",
+                ));
             }
             (InstructionKind::Onbuild(None), _) => missing("ONBUILD needs an instruction to run later", errors),
             (InstructionKind::Healthcheck(check), _) => {
@@ -584,7 +603,11 @@ impl Builder<'_> {
                     ));
                 } else if check.none.is_some() && count > 1 {
                     let range = instruction.args[1].range.cover(instruction.args[count - 1].range);
-                    errors.push(SyntaxError::new(SyntaxErrorKind::ExtraArgument, range, "HEALTHCHECK NONE takes no arguments"));
+                    errors.push(SyntaxError::new(
+                        SyntaxErrorKind::ExtraArgument,
+                        range,
+                        "HEALTHCHECK NONE takes no arguments",
+                    ));
                 }
             }
             _ => {}

@@ -4,9 +4,9 @@
 //! minus the comment and blank lines BuildKit skips inside it, plus the bodies of its heredocs.
 //! Offsets inside the joined text are mapped back to the source through `LogicalLine`.
 
+use super::TextRange;
 use super::errors::{SyntaxError, SyntaxErrorKind};
 use super::words::split_words;
-use super::TextRange;
 
 /// A parser directive (`# escape=\``) at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +171,11 @@ pub(crate) fn lex(text: &str) -> Lexed {
     let mut index = 0;
 
     // Parser directives: only at the very top, before any other line.
-    while let Some(&(range, _)) = lines.get(index) {
+    while let Some(&(line_range, _)) = lines.get(index) {
+        // BuildKit ignores leading whitespace before a directive.
+        let full = &text[line_range.as_range()];
+        let indent = full.len() - full.trim_start().len();
+        let range = TextRange::new(line_range.start + indent, line_range.end);
         let line = &text[range.as_range()];
         let Some(((ns, ne), (vs, ve))) = directive_parts(line) else { break };
         let name = line[ns..ne].to_ascii_lowercase();
@@ -298,15 +302,19 @@ fn read_heredocs(
     lexed: &mut Lexed,
 ) -> usize {
     let logical = &instruction.line.text;
-    let keyword_end = logical.find(char::is_whitespace).unwrap_or(logical.len());
-    if !takes_heredocs(&logical[..keyword_end]) {
+    let (words, _) = split_words(logical, lexed.escape);
+    // BuildKit unwraps ONBUILD before deciding whether the instruction can open a heredoc.
+    let keyword_at = match words.first() {
+        Some(first) if logical[first.as_range()].eq_ignore_ascii_case("ONBUILD") => 1,
+        _ => 0,
+    };
+    if !words.get(keyword_at).is_some_and(|k| takes_heredocs(&logical[k.as_range()])) {
         return index;
     }
-    let (words, _) = split_words(&logical[keyword_end..], lexed.escape);
-    for word in words {
-        let raw = &logical[keyword_end + word.start..keyword_end + word.end];
+    for &word in &words[keyword_at + 1..] {
+        let raw = &logical[word.as_range()];
         let Some((strip_tabs, name, quoted)) = heredoc_marker(raw) else { continue };
-        let marker = instruction.line.source_range(word.shifted(keyword_end));
+        let marker = instruction.line.source_range(word);
         let body_start = lines.get(index).map_or(text.len(), |(r, _)| r.start);
         let mut terminator = None;
         let mut body_end = body_start;

@@ -164,11 +164,8 @@ fn build_model(text: &str) -> (Dockerfile, Vec<SyntaxError>) {
     let lexed = lexer::lex(text);
     let mut errors = lexed.errors;
     let escape = lexed.escape;
-    let instructions: Vec<Instruction> = lexed
-        .instructions
-        .into_iter()
-        .map(|raw| instructions::build_instruction(raw, escape, &mut errors))
-        .collect();
+    let instructions: Vec<Instruction> =
+        lexed.instructions.into_iter().map(|raw| instructions::build_instruction(raw, escape, &mut errors)).collect();
     let stages = stages(&instructions);
     if let Some(first) = instructions.iter().find(|i| !i.is(Keyword::Arg))
         && !first.is(Keyword::From)
@@ -177,16 +174,21 @@ fn build_model(text: &str) -> (Dockerfile, Vec<SyntaxError>) {
         errors.push(SyntaxError::new(
             SyntaxErrorKind::InstructionBeforeFrom,
             first.keyword_range,
-            format!("{} comes before any FROM: a Dockerfile must start with FROM (only ARG may come first)", first.keyword_text),
+            format!(
+                "{} comes before any FROM: a Dockerfile must start with FROM (only ARG may come first)",
+                first.keyword_text
+            ),
         ));
     }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
-    let dockerfile = Dockerfile { directives: lexed.directives, escape, comments: lexed.comments, instructions, stages };
+    let dockerfile =
+        Dockerfile { directives: lexed.directives, escape, comments: lexed.comments, instructions, stages };
     (dockerfile, errors)
 }
 
 fn stages(instructions: &[Instruction]) -> Vec<Stage> {
-    let froms: Vec<usize> = instructions.iter().enumerate().filter(|(_, i)| i.is(Keyword::From)).map(|(n, _)| n).collect();
+    let froms: Vec<usize> =
+        instructions.iter().enumerate().filter(|(_, i)| i.is(Keyword::From)).map(|(n, _)| n).collect();
     froms
         .iter()
         .enumerate()

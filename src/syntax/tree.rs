@@ -78,18 +78,20 @@ fn point_at(text: &str, offset: usize) -> Point {
 
 fn advance(start: Point, inserted: &str) -> Point {
     match inserted.rfind('\n') {
-        Some(last) => Point::new(
-            start.row + inserted.bytes().filter(|&b| b == b'\n').count(),
-            inserted.len() - last - 1,
-        ),
+        Some(last) => {
+            Point::new(start.row + inserted.bytes().filter(|&b| b == b'\n').count(), inserted.len() - last - 1)
+        }
         None => Point::new(start.row, start.column + inserted.len()),
     }
 }
 
 /// The S-expression of a tree including ranges: equal strings mean equal trees.
+/// The S-expression is appended because cursors skip `MISSING` nodes of hidden rules.
 pub fn tree_fingerprint(tree: &Tree) -> String {
     let mut out = String::new();
     write_node(tree.root_node(), &mut out);
+    out.push('\n');
+    out.push_str(&tree.root_node().to_sexp());
     out
 }
 
