@@ -2,10 +2,21 @@
 //!
 //! Works on the typed syntax model only (no LSP, no file system). Syntax errors are reported
 //! here too, under their `syntax/…` codes, so that the editor and the CLI show the same findings.
+//! Each rule lives in its own file (`<code>_<slug>.rs` or `<slug>.rs` for BuildKit's named
+//! checks) and is listed once in `registry::ALL`.
+
+mod registry;
+
+mod from_as_casing;
+mod json_args_recommended;
+mod maintainer_deprecated;
+mod stage_name_casing;
 
 use std::fmt;
 
-use crate::syntax::{Parse, TextEdit, TextRange};
+pub use registry::{ALL, find};
+
+use crate::syntax::{Dockerfile, Parse, TextEdit, TextRange};
 
 /// How serious a finding is. Ordered from most to least serious.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,8 +70,84 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
 }
 
-/// All findings for a parsed Dockerfile, sorted by position.
+/// A rule: its identity, its documentation and its check.
+pub struct Rule {
+    /// The code users see and suppress: a BuildKit check name, a hadolint `DL` code or a `GO` code.
+    pub code: &'static str,
+    /// A kebab-case name that describes the pattern the rule finds.
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// Markdown with the headings `What it does`, `Why it matters`, `Example`, `Fix`, `References`.
+    pub docs: &'static str,
+    pub check: fn(&Context<'_>, &mut Sink),
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("code", &self.code).field("name", &self.name).finish()
+    }
+}
+
+/// What a rule may look at.
+pub struct Context<'a> {
+    pub parse: &'a Parse,
+    pub dockerfile: &'a Dockerfile,
+    pub text: &'a str,
+}
+
+/// Collects one rule's findings, stamping them with its code and severity.
+pub struct Sink {
+    code: &'static str,
+    severity: Severity,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// Reports a finding; the returned diagnostic can be given fixes.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            code: self.code.to_string(),
+            severity: self.severity,
+            range,
+            message: message.into(),
+            fixes: Vec::new(),
+        });
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+}
+
+impl Diagnostic {
+    /// Adds a fix made of one edit.
+    pub fn with_fix(&mut self, title: impl Into<String>, range: TextRange, new_text: impl Into<String>, safe: bool) {
+        self.fixes.push(Fix { title: title.into(), edits: vec![TextEdit { range, new_text: new_text.into() }], safe });
+    }
+}
+
+/// Which rules run. The default runs every rule at its default severity.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// When set, only these codes run.
+    pub only: Option<Vec<String>>,
+    /// Codes that never run.
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn enables(&self, rule: &Rule) -> bool {
+        let matches = |codes: &[String]| codes.iter().any(|c| c.eq_ignore_ascii_case(rule.code));
+        self.only.as_deref().is_none_or(matches) && !matches(&self.ignore)
+    }
+}
+
+/// All findings for a parsed Dockerfile with every rule enabled, sorted by position.
 pub fn check(parse: &Parse) -> Vec<Diagnostic> {
+    check_with(parse, &Selection::default())
+}
+
+/// The findings of the selected rules plus the syntax errors, sorted by position.
+pub fn check_with(parse: &Parse, selection: &Selection) -> Vec<Diagnostic> {
+    let context = Context { parse, dockerfile: parse.dockerfile(), text: parse.text() };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
@@ -72,6 +159,11 @@ pub fn check(parse: &Parse) -> Vec<Diagnostic> {
             fixes: Vec::new(),
         })
         .collect();
+    for rule in ALL.iter().filter(|rule| selection.enables(rule)) {
+        let mut sink = Sink { code: rule.code, severity: rule.default_severity, diagnostics: Vec::new() };
+        (rule.check)(&context, &mut sink);
+        diagnostics.append(&mut sink.diagnostics);
+    }
     diagnostics.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     diagnostics
 }
