@@ -298,15 +298,16 @@ impl Builder<'_> {
             Some(Keyword::Expose) => InstructionKind::Expose(args.clone()),
             Some(Keyword::Volume) => InstructionKind::Volume(self.json_or_words(args_logical, &args)),
             Some(Keyword::Shell) => {
-                let json = args_logical.and_then(|r| parse_json_array(&self.text()[r.as_range()]));
-                if json.is_none() {
+                let words = self.json_words(args_logical);
+                if words.is_none() {
                     errors.push(SyntaxError::new(
                         SyntaxErrorKind::JsonFormRequired,
                         args_range.unwrap_or(keyword_range),
                         "SHELL needs a JSON array, such as `SHELL [\"/bin/bash\", \"-c\"]`",
                     ));
                 }
-                InstructionKind::Shell(self.json_or_words(args_logical, &args))
+                let words = words.unwrap_or_else(|| args.clone());
+                InstructionKind::Shell(words)
             }
             Some(Keyword::Workdir) => InstructionKind::Workdir(self.rest(args_logical)),
             Some(Keyword::User) => InstructionKind::User(self.rest(args_logical)),
@@ -390,13 +391,15 @@ impl Builder<'_> {
         Word { range: self.source(logical), text: self.text()[logical.as_range()].to_string(), value }
     }
 
+    /// The strings of a JSON-array argument list, or `None` when it is not one.
+    fn json_words(&self, args: Option<TextRange>) -> Option<Vec<Word>> {
+        let args = args?;
+        let (_, items) = parse_json_array(&self.text()[args.as_range()])?;
+        Some(items.into_iter().map(|s| self.json_word(args.start, s.range, s.value)).collect())
+    }
+
     fn json_or_words(&self, args: Option<TextRange>, words: &[Word]) -> Vec<Word> {
-        if let Some(args) = args
-            && let Some((_, items)) = parse_json_array(&self.text()[args.as_range()])
-        {
-            return items.into_iter().map(|s| self.json_word(args.start, s.range, s.value)).collect();
-        }
-        words.to_vec()
+        self.json_words(args).unwrap_or_else(|| words.to_vec())
     }
 
     /// WORKDIR, USER and MAINTAINER take the rest of the line as one value.

@@ -189,13 +189,16 @@ pub(crate) fn lex(text: &str) -> Lexed {
             value_range: TextRange::new(range.start + vs, range.start + ve),
             range,
         };
+        index += 1;
         if lexed.directives.iter().any(|d| d.name == directive.name) {
             lexed.errors.push(SyntaxError::new(
                 SyntaxErrorKind::DuplicateDirective,
                 directive.range,
                 format!("the `{}` directive is given twice; only the first one counts", directive.name),
             ));
-        } else if directive.name == "escape" {
+            continue;
+        }
+        if directive.name == "escape" {
             match directive.value.as_str() {
                 "\\" => lexed.escape = '\\',
                 "`" => lexed.escape = '`',
@@ -206,10 +209,7 @@ pub(crate) fn lex(text: &str) -> Lexed {
                 )),
             }
         }
-        if !lexed.directives.iter().any(|d| d.name == directive.name) {
-            lexed.directives.push(directive);
-        }
-        index += 1;
+        lexed.directives.push(directive);
     }
 
     while index < lines.len() {
