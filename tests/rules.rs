@@ -59,7 +59,7 @@ fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
 
 #[test]
 fn every_rule_has_a_fixture_and_a_snapshot() {
-    for rule in rules::ALL {
+    for rule in rules::ALL.iter() {
         let path = fixture_path(rule.code);
         let text = fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: no fixture at {}: {e}", rule.code, path.display()));

@@ -2,15 +2,14 @@
 //!
 //! Works on the typed syntax model only (no LSP, no file system). Syntax errors are reported
 //! here too, under their `syntax/…` codes, so that the editor and the CLI show the same findings.
-//! Each rule lives in its own file (`<code>_<slug>.rs` or `<slug>.rs` for BuildKit's named
-//! checks) and is listed once in `registry::ALL`.
+//! Each rule lives in its own file inside its family's folder (`buildkit/`, `hadolint/`, `shell/`)
+//! and is listed once in that family's `RULES`; `registry::ALL` joins them.
 
 mod registry;
 
-mod from_as_casing;
-mod json_args_recommended;
-mod maintainer_deprecated;
-mod stage_name_casing;
+mod buildkit;
+mod hadolint;
+mod shell;
 
 use std::fmt;
 
@@ -93,6 +92,30 @@ pub struct Context<'a> {
     pub parse: &'a Parse,
     pub dockerfile: &'a Dockerfile,
     pub text: &'a str,
+    pub options: &'a RuleOptions,
+}
+
+/// Settings that individual rules read; they come from `gantry.toml`, `.hadolint.yaml` or the editor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    /// Registries that base images may come from (DL3026). Empty: every registry is trusted.
+    pub trusted_registries: Vec<String>,
+    /// Labels every image must carry, with the kind of value each must hold (DL3049 and the label rules).
+    pub label_schema: Vec<(String, LabelType)>,
+    /// Report labels that are not in `label_schema` (DL3050).
+    pub strict_labels: bool,
+}
+
+/// The kinds of value a label in the schema may be required to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LabelType {
+    Text,
+    Url,
+    Email,
+    Semver,
+    Hash,
+    Rfc3339,
+    Spdx,
 }
 
 /// Collects one rule's findings, stamping them with its code and severity.
@@ -147,7 +170,12 @@ pub fn check(parse: &Parse) -> Vec<Diagnostic> {
 
 /// The findings of the selected rules plus the syntax errors, sorted by position.
 pub fn check_with(parse: &Parse, selection: &Selection) -> Vec<Diagnostic> {
-    let context = Context { parse, dockerfile: parse.dockerfile(), text: parse.text() };
+    check_with_options(parse, selection, &RuleOptions::default())
+}
+
+/// Like [`check_with`], with settings for the rules that take them.
+pub fn check_with_options(parse: &Parse, selection: &Selection, options: &RuleOptions) -> Vec<Diagnostic> {
+    let context = Context { parse, dockerfile: parse.dockerfile(), text: parse.text(), options };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()

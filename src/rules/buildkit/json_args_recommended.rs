@@ -1,6 +1,6 @@
 //! JSONArgsRecommended: CMD or ENTRYPOINT in shell form.
 
-use super::{Context, Rule, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{Command, InstructionKind, Keyword};
 
 pub(super) static RULE: Rule = Rule {

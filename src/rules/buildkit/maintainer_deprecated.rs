@@ -1,6 +1,6 @@
 //! MaintainerDeprecated: the MAINTAINER instruction.
 
-use super::{Context, Rule, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::InstructionKind;
 
 pub(super) static RULE: Rule = Rule {

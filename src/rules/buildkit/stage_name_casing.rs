@@ -1,6 +1,6 @@
 //! StageNameCasing: a stage name with upper-case letters.
 
-use super::{Context, Rule, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::InstructionKind;
 
 pub(super) static RULE: Rule = Rule {

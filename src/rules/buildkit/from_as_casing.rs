@@ -1,6 +1,6 @@
 //! FromAsCasing: the `AS` keyword cased differently from its `FROM`.
 
-use super::{Context, Rule, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::InstructionKind;
 
 pub(super) static RULE: Rule = Rule {
