@@ -13,7 +13,7 @@ mod shell;
 
 use std::fmt;
 
-pub use registry::{ALL, find};
+pub use registry::{ALL, find, suggest_code};
 
 use crate::syntax::{Dockerfile, Parse, TextEdit, TextRange};
 

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use super::{Rule, buildkit, hadolint, shell};
+use crate::syntax::edit_distance;
 
 /// Every rule, sorted by code; codes are unique (checked by a test).
 pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
@@ -19,6 +20,16 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.code.eq_ignore_ascii_case(code))
 }
 
+/// The rule code closest to a mistyped one, for "did you mean" messages.
+pub fn suggest_code(code: &str) -> Option<&'static str> {
+    let wanted = code.to_ascii_lowercase();
+    ALL.iter()
+        .map(|rule| (edit_distance(&wanted, &rule.code.to_ascii_lowercase()), rule.code))
+        .filter(|&(distance, candidate)| distance <= 2.max(candidate.len() / 4))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,6 +40,13 @@ mod tests {
         let count = codes.len();
         codes.dedup();
         assert_eq!(codes.len(), count, "two rules share a code");
+    }
+
+    #[test]
+    fn mistyped_codes_get_a_suggestion() {
+        assert_eq!(suggest_code("stagenamecasin"), Some("StageNameCasing"));
+        assert_eq!(suggest_code("FromAsCase"), Some("FromAsCasing"));
+        assert_eq!(suggest_code("completely-unrelated"), None);
     }
 
     #[test]
