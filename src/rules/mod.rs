@@ -5,6 +5,7 @@
 //! Each rule lives in its own file inside its family's folder (`buildkit/`, `hadolint/`, `shell/`)
 //! and is listed once in that family's `RULES`; `registry::ALL` joins them.
 
+pub mod config;
 mod registry;
 
 mod buildkit;
@@ -13,6 +14,7 @@ mod shell;
 
 use std::fmt;
 
+pub use config::{Config, ConfigLayer, ConfigProblem};
 pub use registry::{ALL, find, suggest_code};
 
 use crate::syntax::{Dockerfile, Parse, TextEdit, TextRange};
@@ -76,6 +78,8 @@ pub struct Rule {
     /// A kebab-case name that describes the pattern the rule finds.
     pub name: &'static str,
     pub default_severity: Severity,
+    /// Off-by-default rules run only when selected or enabled by name (noisy or opinionated checks).
+    pub default_enabled: bool,
     /// Markdown with the headings `What it does`, `Why it matters`, `Example`, `Fix`, `References`.
     pub docs: &'static str,
     pub check: fn(&Context<'_>, &mut Sink),
@@ -148,18 +152,26 @@ impl Diagnostic {
 }
 
 /// Which rules run. The default runs every rule at its default severity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     /// When set, only these codes run.
     pub only: Option<Vec<String>>,
     /// Codes that never run.
     pub ignore: Vec<String>,
+    /// Off-by-default codes that run too.
+    pub enable: Vec<String>,
 }
 
 impl Selection {
-    fn enables(&self, rule: &Rule) -> bool {
+    /// Whether `rule` runs: named in `only` (which also turns on off-by-default rules) or, without
+    /// `only`, enabled by default or through `enable`; and never when ignored.
+    pub fn enables(&self, rule: &Rule) -> bool {
         let matches = |codes: &[String]| codes.iter().any(|c| c.eq_ignore_ascii_case(rule.code));
-        self.only.as_deref().is_none_or(matches) && !matches(&self.ignore)
+        let selected = match &self.only {
+            Some(only) => matches(only),
+            None => rule.default_enabled || matches(&self.enable),
+        };
+        selected && !matches(&self.ignore)
     }
 }
 

@@ -19,6 +19,22 @@ pub enum SyntaxErrorKind {
 }
 
 impl SyntaxErrorKind {
+    /// Every kind, for documentation and for validating codes in suppression comments and settings.
+    /// A new kind must be added here as well as to `code`.
+    pub const ALL: &[SyntaxErrorKind] = &[
+        SyntaxErrorKind::UnknownInstruction,
+        SyntaxErrorKind::MissingArgument,
+        SyntaxErrorKind::ExtraArgument,
+        SyntaxErrorKind::MissingValue,
+        SyntaxErrorKind::BlankName,
+        SyntaxErrorKind::UnterminatedQuote,
+        SyntaxErrorKind::UnterminatedHeredoc,
+        SyntaxErrorKind::InvalidEscape,
+        SyntaxErrorKind::DuplicateDirective,
+        SyntaxErrorKind::InstructionBeforeFrom,
+        SyntaxErrorKind::JsonFormRequired,
+    ];
+
     /// The diagnostic code: kebab-case, prefixed so it cannot clash with a rule code.
     pub fn code(self) -> &'static str {
         match self {
@@ -37,6 +53,11 @@ impl SyntaxErrorKind {
     }
 }
 
+/// Whether `code` is the code of a kind of syntax error (`syntax/…`).
+pub fn is_syntax_error_code(code: &str) -> bool {
+    SyntaxErrorKind::ALL.iter().any(|kind| kind.code().eq_ignore_ascii_case(code))
+}
+
 /// A syntax error: one per problem, with the narrowest range that shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -48,5 +69,21 @@ pub struct SyntaxError {
 impl SyntaxError {
     pub fn new(kind: SyntaxErrorKind, range: TextRange, message: impl Into<String>) -> SyntaxError {
         SyntaxError { kind, range, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        let mut codes: Vec<&str> = SyntaxErrorKind::ALL.iter().map(|kind| kind.code()).collect();
+        let count = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), count);
+        assert!(is_syntax_error_code("syntax/unknown-instruction"));
+        assert!(!is_syntax_error_code("syntax/nothing"));
     }
 }

@@ -15,7 +15,7 @@ mod words;
 
 use std::sync::Arc;
 
-pub use errors::{SyntaxError, SyntaxErrorKind};
+pub use errors::{SyntaxError, SyntaxErrorKind, is_syntax_error_code};
 pub use instructions::{
     Command, Copy, Flag, From, Healthcheck, ImageRef, Instruction, InstructionKind, KeyValue, Mount, MountOption, Run,
     Word, parse_image,

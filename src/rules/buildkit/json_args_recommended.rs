@@ -7,6 +7,7 @@ pub(super) static RULE: Rule = Rule {
     code: "JSONArgsRecommended",
     name: "shell-form-cmd-or-entrypoint",
     default_severity: Severity::Warning,
+    default_enabled: true,
     docs: DOCS,
     check,
 };

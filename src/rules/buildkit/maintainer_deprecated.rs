@@ -7,6 +7,7 @@ pub(super) static RULE: Rule = Rule {
     code: "MaintainerDeprecated",
     name: "maintainer-instruction",
     default_severity: Severity::Warning,
+    default_enabled: true,
     docs: DOCS,
     check,
 };

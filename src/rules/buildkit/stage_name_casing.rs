@@ -7,6 +7,7 @@ pub(super) static RULE: Rule = Rule {
     code: "StageNameCasing",
     name: "stage-name-not-lowercase",
     default_severity: Severity::Warning,
+    default_enabled: true,
     docs: DOCS,
     check,
 };

@@ -1,0 +1,461 @@
+//! Rule configuration: which rules run, at what severity, with which options.
+//!
+//! Three sources share one shape: `gantry.toml` (found by walking up from the Dockerfile), an existing
+//! `.hadolint.yaml` (its `ignored`, `override`, `trustedRegistries`, `label-schema`, `strict-labels`
+//! and `disable-ignore-pragma` keys), and the editor's settings (`initializationOptions` and
+//! `workspace/configuration`, as JSON). Parsing is pure: callers read the files and pass the text, so
+//! the core never touches the file system. Every problem (bad syntax, an unknown key, an unknown rule
+//! code) is returned with the byte range that shows it; nothing is silently dropped.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{LabelType, RuleOptions, Selection, Severity, find, suggest_code};
+use crate::syntax::TextRange;
+
+/// The settings the rule engine runs with; [`Config::default`] runs every default rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub selection: Selection,
+    /// Severity per code (case-insensitive); later entries win.
+    pub severities: Vec<(String, Severity)>,
+    pub options: RuleOptions,
+    /// Whether suppression comments (`# hadolint ignore=`, `# gantry: ignore=` …) are honoured.
+    pub honour_suppressions: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            selection: Selection::default(),
+            severities: Vec::new(),
+            options: RuleOptions::default(),
+            honour_suppressions: true,
+        }
+    }
+}
+
+impl Config {
+    /// The configured severity for a code, if any.
+    pub fn severity_for(&self, code: &str) -> Option<Severity> {
+        self.severities.iter().rev().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|&(_, s)| s)
+    }
+
+    /// Applies `layer` on top of `self`: its lists extend ours, its scalars replace ours when set.
+    pub fn merge(&mut self, layer: ConfigLayer) {
+        if let Some(only) = layer.select {
+            self.selection.only = Some(only);
+        }
+        self.selection.ignore.extend(layer.ignore);
+        self.selection.enable.extend(layer.enable);
+        self.severities.extend(layer.severities);
+        if let Some(registries) = layer.trusted_registries {
+            self.options.trusted_registries = registries;
+        }
+        if let Some(schema) = layer.label_schema {
+            self.options.label_schema = schema;
+        }
+        if let Some(strict) = layer.strict_labels {
+            self.options.strict_labels = strict;
+        }
+        if let Some(disable) = layer.disable_suppressions {
+            self.honour_suppressions = !disable;
+        }
+    }
+}
+
+/// What one configuration source says; `None` means "not set here".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigLayer {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub enable: Vec<String>,
+    pub severities: Vec<(String, Severity)>,
+    pub trusted_registries: Option<Vec<String>>,
+    pub label_schema: Option<Vec<(String, LabelType)>>,
+    pub strict_labels: Option<bool>,
+    pub disable_suppressions: Option<bool>,
+    /// The `fail-level` of `gantry check` (CLI only).
+    pub fail_level: Option<Severity>,
+}
+
+/// A problem in a configuration source, with the byte range in that source's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// The `gantry.toml` file, in the shape users write it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct GantryToml {
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    enable: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: toml::Table,
+    trusted_registries: Option<Vec<String>>,
+    label_schema: Option<toml::Table>,
+    strict_labels: Option<bool>,
+    disable_ignore_comments: Option<bool>,
+    fail_level: Option<Spanned<String>>,
+}
+
+/// Parses `gantry.toml`. Problems are reported; whatever is valid is still used.
+pub fn parse_gantry_toml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
+    let mut problems = Vec::new();
+    let raw: GantryToml = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let range = error.span().map_or(TextRange::empty(0), |span| TextRange::new(span.start, span.end));
+            problems.push(ConfigProblem { range, message: format!("gantry.toml: {}", error.message().trim()) });
+            return (ConfigLayer::default(), problems);
+        }
+    };
+    let mut codes = |list: Vec<Spanned<String>>| -> Vec<String> {
+        list.into_iter()
+            .filter_map(|code| {
+                let range = TextRange::new(code.span().start, code.span().end);
+                let code = code.into_inner();
+                check_code(&code, range, &mut problems).then_some(code)
+            })
+            .collect()
+    };
+    let mut layer = ConfigLayer {
+        select: raw.select.map(&mut codes),
+        ignore: codes(raw.ignore),
+        enable: codes(raw.enable),
+        trusted_registries: raw.trusted_registries,
+        strict_labels: raw.strict_labels,
+        disable_suppressions: raw.disable_ignore_comments,
+        ..ConfigLayer::default()
+    };
+    for (code, value) in raw.severity {
+        let range = locate(text, &code);
+        if !check_code(&code, range, &mut problems) {
+            continue;
+        }
+        match value.as_str().map(parse_severity_setting) {
+            Some(Some(SeveritySetting::Level(severity))) => layer.severities.push((code, severity)),
+            Some(Some(SeveritySetting::Off)) => layer.ignore.push(code),
+            _ => problems.push(ConfigProblem {
+                range,
+                message: format!("severity of `{code}` must be one of \"error\", \"warning\", \"info\", \"hint\" or \"off\""),
+            }),
+        }
+    }
+    if let Some(schema) = raw.label_schema {
+        let mut labels = Vec::new();
+        for (label, kind) in schema {
+            match kind.as_str().and_then(parse_label_type) {
+                Some(kind) => labels.push((label, kind)),
+                None => problems.push(ConfigProblem {
+                    range: locate(text, &label),
+                    message: format!("label-schema: `{label}` must be one of {LABEL_TYPES}"),
+                }),
+            }
+        }
+        layer.label_schema = Some(labels);
+    }
+    if let Some(level) = raw.fail_level {
+        let range = TextRange::new(level.span().start, level.span().end);
+        match Severity::parse(level.get_ref()) {
+            Some(severity) => layer.fail_level = Some(severity),
+            None => problems.push(ConfigProblem {
+                range,
+                message: "fail-level must be one of \"error\", \"warning\", \"info\" or \"hint\"".to_string(),
+            }),
+        }
+    }
+    (layer, problems)
+}
+
+/// The keys of `.hadolint.yaml` that gantry understands; others are ignored (they concern hadolint's own output).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct HadolintYaml {
+    #[serde(default)]
+    ignored: Vec<String>,
+    #[serde(default, rename = "override")]
+    overrides: HadolintOverride,
+    #[serde(default, rename = "trustedRegistries")]
+    trusted_registries: Option<OneOrMany>,
+    label_schema: Option<std::collections::BTreeMap<String, String>>,
+    strict_labels: Option<bool>,
+    disable_ignore_pragma: Option<bool>,
+    failure_threshold: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct HadolintOverride {
+    #[serde(default)]
+    error: Vec<String>,
+    #[serde(default)]
+    warning: Vec<String>,
+    #[serde(default)]
+    info: Vec<String>,
+    #[serde(default)]
+    style: Vec<String>,
+}
+
+/// hadolint accepts a single registry as a string.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Parses `.hadolint.yaml`. hadolint's `style` level maps to gantry's `hint`.
+pub fn parse_hadolint_yaml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
+    let mut problems = Vec::new();
+    if text.trim().is_empty() {
+        return (ConfigLayer::default(), problems);
+    }
+    let raw: HadolintYaml = match serde_saphyr::from_str(text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let message = error.to_string();
+            let first_line = message.lines().next().unwrap_or("invalid YAML").to_string();
+            problems.push(ConfigProblem { range: TextRange::empty(0), message: format!(".hadolint.yaml: {first_line}") });
+            return (ConfigLayer::default(), problems);
+        }
+    };
+    let mut codes = |list: Vec<String>| -> Vec<String> {
+        list.into_iter().filter(|code| check_code(code, locate(text, code), &mut problems)).collect()
+    };
+    let mut layer = ConfigLayer {
+        ignore: codes(raw.ignored),
+        strict_labels: raw.strict_labels,
+        disable_suppressions: raw.disable_ignore_pragma,
+        ..ConfigLayer::default()
+    };
+    for (list, severity) in [
+        (raw.overrides.error, Severity::Error),
+        (raw.overrides.warning, Severity::Warning),
+        (raw.overrides.info, Severity::Info),
+        (raw.overrides.style, Severity::Hint),
+    ] {
+        layer.severities.extend(codes(list).into_iter().map(|code| (code, severity)));
+    }
+    layer.trusted_registries = raw.trusted_registries.map(|registries| match registries {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    });
+    if let Some(schema) = raw.label_schema {
+        let mut labels = Vec::new();
+        for (label, kind) in schema {
+            match parse_label_type(&kind) {
+                Some(kind) => labels.push((label, kind)),
+                None => problems.push(ConfigProblem {
+                    range: locate(text, &kind),
+                    message: format!("label-schema: `{label}` must be one of {LABEL_TYPES}"),
+                }),
+            }
+        }
+        layer.label_schema = Some(labels);
+    }
+    layer.fail_level = raw.failure_threshold.as_deref().and_then(|level| match level {
+        "style" => Some(Severity::Hint),
+        other => Severity::parse(other),
+    });
+    (layer, problems)
+}
+
+/// Reads editor settings (the `gantry` section, as JSON) in the same shape as `gantry.toml`.
+pub fn parse_settings_json(value: &serde_json::Value) -> (ConfigLayer, Vec<ConfigProblem>) {
+    if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) {
+        return (ConfigLayer::default(), Vec::new());
+    }
+    // The same schema as gantry.toml: go through TOML so that one code path validates both.
+    match toml::to_string(value) {
+        Ok(text) => {
+            let (layer, problems) = parse_gantry_toml(&text);
+            let problems = problems
+                .into_iter()
+                .map(|p| ConfigProblem {
+                    range: TextRange::empty(0),
+                    message: p.message.replacen("gantry.toml", "settings", 1),
+                })
+                .collect();
+            (layer, problems)
+        }
+        Err(error) => (
+            ConfigLayer::default(),
+            vec![ConfigProblem { range: TextRange::empty(0), message: format!("settings: {error}") }],
+        ),
+    }
+}
+
+enum SeveritySetting {
+    Level(Severity),
+    Off,
+}
+
+fn parse_severity_setting(text: &str) -> Option<SeveritySetting> {
+    if text.eq_ignore_ascii_case("off") || text.eq_ignore_ascii_case("ignore") {
+        return Some(SeveritySetting::Off);
+    }
+    Severity::parse(text).map(SeveritySetting::Level)
+}
+
+const LABEL_TYPES: &str = "text, url, email, semver, hash, rfc3339, spdx";
+
+fn parse_label_type(text: &str) -> Option<LabelType> {
+    Some(match text.to_ascii_lowercase().as_str() {
+        "text" => LabelType::Text,
+        "url" => LabelType::Url,
+        "email" => LabelType::Email,
+        "semver" => LabelType::Semver,
+        "hash" => LabelType::Hash,
+        "rfc3339" => LabelType::Rfc3339,
+        "spdx" => LabelType::Spdx,
+        _ => return None,
+    })
+}
+
+/// Whether `code` names a rule (or a ShellCheck code, which hadolint users list and gantry accepts
+/// without running ShellCheck); otherwise records a problem with a suggestion.
+pub(super) fn check_code(code: &str, range: TextRange, problems: &mut Vec<ConfigProblem>) -> bool {
+    if is_known_code(code) {
+        return true;
+    }
+    let hint = suggest_code(code).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+    problems.push(ConfigProblem { range, message: format!("unknown rule `{code}`{hint}") });
+    false
+}
+
+/// Rule codes, syntax-error codes, and ShellCheck's `SCnnnn` codes.
+pub(super) fn is_known_code(code: &str) -> bool {
+    find(code).is_some() || is_shellcheck_code(code) || crate::syntax::is_syntax_error_code(code)
+}
+
+fn is_shellcheck_code(code: &str) -> bool {
+    code.len() == 6 && code[..2].eq_ignore_ascii_case("SC") && code[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The first occurrence of `needle` in `text`, for sources whose parser gives no spans.
+fn locate(text: &str, needle: &str) -> TextRange {
+    text.find(needle).map_or(TextRange::empty(0), |at| TextRange::new(at, at + needle.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gantry_toml_with_every_key() {
+        let text = r#"
+select = ["StageNameCasing", "FromAsCasing"]
+ignore = ["MaintainerDeprecated"]
+enable = ["JSONArgsRecommended"]
+trusted-registries = ["docker.io", "ghcr.io"]
+strict-labels = true
+disable-ignore-comments = false
+fail-level = "warning"
+
+[severity]
+StageNameCasing = "error"
+FromAsCasing = "off"
+
+[label-schema]
+maintainer = "email"
+"#;
+        let (layer, problems) = parse_gantry_toml(text);
+        assert_eq!(problems, []);
+        assert_eq!(layer.select.as_deref(), Some(&["StageNameCasing".to_string(), "FromAsCasing".to_string()][..]));
+        assert_eq!(layer.ignore, ["MaintainerDeprecated", "FromAsCasing"]);
+        assert_eq!(layer.enable, ["JSONArgsRecommended"]);
+        assert_eq!(layer.severities, [("StageNameCasing".to_string(), Severity::Error)]);
+        assert_eq!(layer.trusted_registries.as_deref(), Some(&["docker.io".to_string(), "ghcr.io".to_string()][..]));
+        assert_eq!(layer.label_schema, Some(vec![("maintainer".to_string(), LabelType::Email)]));
+        assert_eq!(layer.strict_labels, Some(true));
+        assert_eq!(layer.fail_level, Some(Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_codes_point_at_the_code_and_suggest() {
+        let text = "ignore = [\"StageNameCasin\", \"SC2086\"]\n";
+        let (layer, problems) = parse_gantry_toml(text);
+        assert_eq!(layer.ignore, ["SC2086"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(&text[problems[0].range.as_range()], "\"StageNameCasin\"");
+        assert_eq!(problems[0].message, "unknown rule `StageNameCasin` (did you mean `StageNameCasing`?)");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported_with_ranges() {
+        let (_, problems) = parse_gantry_toml("selct = []\n");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("unknown field `selct`"), "{}", problems[0].message);
+        assert_eq!(problems[0].range, TextRange::new(0, 5));
+
+        let text = "[severity]\nStageNameCasing = \"loud\"\n";
+        let (layer, problems) = parse_gantry_toml(text);
+        assert_eq!(layer.severities, []);
+        assert_eq!(&text[problems[0].range.as_range()], "StageNameCasing");
+
+        let (_, problems) = parse_gantry_toml("ignore = [\n");
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn hadolint_yaml_maps_its_keys() {
+        let text = "
+ignored:
+  - FromAsCasing
+  - SC2086
+override:
+  error: [StageNameCasing]
+  style: [MaintainerDeprecated]
+trustedRegistries: docker.io
+label-schema:
+  author: text
+strict-labels: false
+failure-threshold: style
+format: tty
+";
+        let (layer, problems) = parse_hadolint_yaml(text);
+        assert_eq!(problems, []);
+        assert_eq!(layer.ignore, ["FromAsCasing", "SC2086"]);
+        assert_eq!(
+            layer.severities,
+            [("StageNameCasing".to_string(), Severity::Error), ("MaintainerDeprecated".to_string(), Severity::Hint)]
+        );
+        assert_eq!(layer.trusted_registries, Some(vec!["docker.io".to_string()]));
+        assert_eq!(layer.label_schema, Some(vec![("author".to_string(), LabelType::Text)]));
+        assert_eq!(layer.fail_level, Some(Severity::Hint));
+    }
+
+    #[test]
+    fn broken_hadolint_yaml_is_one_problem_not_a_panic() {
+        for text in ["ignored: [", "ignored: 5", ": : :", "\u{0}", "override:\n  error: {a: b}"] {
+            let (_, problems) = parse_hadolint_yaml(text);
+            assert_eq!(problems.len(), 1, "{text:?}: {problems:?}");
+        }
+        assert_eq!(parse_hadolint_yaml("").1, []);
+    }
+
+    #[test]
+    fn editor_settings_use_the_gantry_toml_shape() {
+        let value = serde_json::json!({"ignore": ["FromAsCasing"], "severity": {"StageNameCasing": "hint"}});
+        let (layer, problems) = parse_settings_json(&value);
+        assert_eq!(problems, []);
+        assert_eq!(layer.ignore, ["FromAsCasing"]);
+        assert_eq!(layer.severities, [("StageNameCasing".to_string(), Severity::Hint)]);
+        let (_, problems) = parse_settings_json(&serde_json::json!({"ignroe": []}));
+        assert!(problems[0].message.starts_with("settings: "), "{problems:?}");
+    }
+
+    #[test]
+    fn layers_merge_in_order() {
+        let mut config = Config::default();
+        config.merge(parse_hadolint_yaml("ignored: [FromAsCasing]\noverride:\n  error: [StageNameCasing]\n").0);
+        config.merge(parse_gantry_toml("[severity]\nStageNameCasing = \"info\"\n").0);
+        assert_eq!(config.severity_for("stagenamecasing"), Some(Severity::Info));
+        assert_eq!(config.selection.ignore, ["FromAsCasing"]);
+    }
+}
