@@ -143,7 +143,9 @@ pub fn parse_gantry_toml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
             Some(Some(SeveritySetting::Off)) => layer.ignore.push(code),
             _ => problems.push(ConfigProblem {
                 range,
-                message: format!("severity of `{code}` must be one of \"error\", \"warning\", \"info\", \"hint\" or \"off\""),
+                message: format!(
+                    "severity of `{code}` must be one of \"error\", \"warning\", \"info\", \"hint\" or \"off\""
+                ),
             }),
         }
     }
@@ -220,7 +222,8 @@ pub fn parse_hadolint_yaml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
         Err(error) => {
             let message = error.to_string();
             let first_line = message.lines().next().unwrap_or("invalid YAML").to_string();
-            problems.push(ConfigProblem { range: TextRange::empty(0), message: format!(".hadolint.yaml: {first_line}") });
+            problems
+                .push(ConfigProblem { range: TextRange::empty(0), message: format!(".hadolint.yaml: {first_line}") });
             return (ConfigLayer::default(), problems);
         }
     };
@@ -328,9 +331,12 @@ pub(super) fn check_code(code: &str, range: TextRange, problems: &mut Vec<Config
     false
 }
 
-/// Rule codes, syntax-error codes, and ShellCheck's `SCnnnn` codes.
+/// Rule codes, syntax-error codes, gantry's own codes and ShellCheck's `SCnnnn` codes.
 pub(super) fn is_known_code(code: &str) -> bool {
-    find(code).is_some() || is_shellcheck_code(code) || crate::syntax::is_syntax_error_code(code)
+    find(code).is_some()
+        || is_shellcheck_code(code)
+        || crate::syntax::is_syntax_error_code(code)
+        || code.eq_ignore_ascii_case(super::SUPPRESSION_PROBLEM_CODE)
 }
 
 fn is_shellcheck_code(code: &str) -> bool {

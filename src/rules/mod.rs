@@ -7,6 +7,7 @@
 
 pub mod config;
 mod registry;
+mod suppression;
 
 mod buildkit;
 mod hadolint;
@@ -16,6 +17,9 @@ use std::fmt;
 
 pub use config::{Config, ConfigLayer, ConfigProblem};
 pub use registry::{ALL, find, suggest_code};
+pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
+
+use registry::{is_buildkit_check, is_shell_rule};
 
 use crate::syntax::{Dockerfile, Parse, TextEdit, TextRange};
 
@@ -89,6 +93,19 @@ impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rule").field("code", &self.code).field("name", &self.name).finish()
     }
+}
+
+/// Where the rule reference pages (`docs/rules/<CODE>.md`, generated from each rule's `docs`) are published.
+pub const DOCS_BASE_URL: &str = "https://github.com/gantry-ls/gantry/blob/main/docs/rules";
+
+/// The reference page of a diagnostic code: the rule's page, or the section of the syntax-error
+/// page for a `syntax/…` code; `None` for a code that is neither.
+pub fn help_uri(code: &str) -> Option<String> {
+    if let Some(rule) = find(code) {
+        return Some(format!("{DOCS_BASE_URL}/{}.md", rule.code));
+    }
+    let kind = crate::syntax::SyntaxErrorKind::ALL.iter().find(|kind| kind.code().eq_ignore_ascii_case(code))?;
+    Some(format!("{DOCS_BASE_URL}/syntax.md#{}", kind.code().trim_start_matches("syntax/")))
 }
 
 /// What a rule may look at.
@@ -173,6 +190,11 @@ impl Selection {
         };
         selected && !matches(&self.ignore)
     }
+
+    /// Whether findings with this code are dropped.
+    pub fn ignores(&self, code: &str) -> bool {
+        self.ignore.iter().any(|c| c.eq_ignore_ascii_case(code))
+    }
 }
 
 /// All findings for a parsed Dockerfile with every rule enabled, sorted by position.
@@ -182,27 +204,45 @@ pub fn check(parse: &Parse) -> Vec<Diagnostic> {
 
 /// The findings of the selected rules plus the syntax errors, sorted by position.
 pub fn check_with(parse: &Parse, selection: &Selection) -> Vec<Diagnostic> {
-    check_with_options(parse, selection, &RuleOptions::default())
+    check_with_config(parse, &Config { selection: selection.clone(), ..Config::default() })
 }
 
-/// Like [`check_with`], with settings for the rules that take them.
-pub fn check_with_options(parse: &Parse, selection: &Selection, options: &RuleOptions) -> Vec<Diagnostic> {
-    let context = Context { parse, dockerfile: parse.dockerfile(), text: parse.text(), options };
+/// The findings under `config`: selected rules at their configured severities, syntax errors,
+/// minus what the file's suppression comments silence, plus problems in those comments.
+pub fn check_with_config(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
+    let dockerfile = parse.dockerfile();
+    let suppressions =
+        if config.honour_suppressions { Suppressions::read(dockerfile, parse.text()) } else { Suppressions::default() };
+    let context = Context { parse, dockerfile, text: parse.text(), options: &config.options };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
         .map(|error| Diagnostic {
             code: error.kind.code().to_string(),
-            severity: Severity::Error,
+            severity: config.severity_for(error.kind.code()).unwrap_or(Severity::Error),
             range: error.range,
             message: error.message.clone(),
             fixes: Vec::new(),
         })
         .collect();
-    for rule in ALL.iter().filter(|rule| selection.enables(rule)) {
-        let mut sink = Sink { code: rule.code, severity: rule.default_severity, diagnostics: Vec::new() };
+    let runs = |rule: &Rule| {
+        config.selection.enables(rule)
+            || (suppressions.enables_experimental(rule.code) && !config.selection.ignores(rule.code))
+    };
+    for rule in ALL.iter().filter(|rule| runs(rule)) {
+        let severity =
+            config.severity_for(rule.code).unwrap_or(if suppressions.buildkit_errors && is_buildkit_check(rule.code) {
+                Severity::Error
+            } else {
+                rule.default_severity
+            });
+        let mut sink = Sink { code: rule.code, severity, diagnostics: Vec::new() };
         (rule.check)(&context, &mut sink);
         diagnostics.append(&mut sink.diagnostics);
+    }
+    diagnostics.retain(|d| !config.selection.ignores(&d.code) && !suppressions.silences(dockerfile, &d.code, d.range));
+    if !config.selection.ignores(SUPPRESSION_PROBLEM_CODE) {
+        diagnostics.extend(suppressions.problem_diagnostics());
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
     diagnostics

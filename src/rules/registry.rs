@@ -20,6 +20,16 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.code.eq_ignore_ascii_case(code))
 }
 
+/// Whether `code` is one of BuildKit's build checks (they obey `# check=` directives).
+pub(super) fn is_buildkit_check(code: &str) -> bool {
+    buildkit::RULES.iter().any(|rule| rule.code.eq_ignore_ascii_case(code))
+}
+
+/// Whether `code` is a rule that reads RUN's shell text (off under `# hadolint shell=powershell`).
+pub(super) fn is_shell_rule(code: &str) -> bool {
+    shell::RULES.iter().any(|rule| rule.code.eq_ignore_ascii_case(code))
+}
+
 /// The rule code closest to a mistyped one, for "did you mean" messages.
 pub fn suggest_code(code: &str) -> Option<&'static str> {
     let wanted = code.to_ascii_lowercase();
