@@ -1,0 +1,11 @@
+//! The Go workspace model (placeholder overview, replaced below).
+
+mod gomod;
+mod gowork;
+mod modfile_syntax;
+
+pub use gomod::{
+    GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
+};
+pub use gowork::{GoWork, Use, parse_go_work};
+pub use modfile_syntax::{Block, Comment, ModError};
