@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod ide;
+pub mod images;
 pub mod lsp;
 pub mod rules;
 pub mod syntax;

@@ -1,0 +1,34 @@
+//! Offline knowledge about Go releases, the official `golang` image's tags and common runtime images.
+//!
+//! A leaf module: pure data and lookups, no dependency on the rest of the crate and no file system
+//! access at run time (the tables are compiled in). Every layer may use it.
+//!
+//! - [`GoVersion`]: parsing and Go's ordering of `1.21`, `1.21.0`, `go1.21rc1`, and
+//!   [`GoVersion::check_go_line`] for "is the image's Go recent enough for go.mod's `go` line".
+//! - [`table`]: the Go releases (version, date, security fix) and every tag the `golang` image has
+//!   had (first and last day listed, still listed or not), as of [`DATA_AS_OF`].
+//!
+//! # Refreshing the tables
+//!
+//! `generated.rs` is produced from `../shared/knowledge/go-releases.tsv` and
+//! `golang-image-tags.tsv` (next to the repository) by a test:
+//!
+//! ```sh
+//! GANTRY_UPDATE_TABLES=1 cargo test --test images_table
+//! ```
+//!
+//! Without the variable the same test fails when `generated.rs` is stale, and it is skipped when
+//! the knowledge directory is absent (set `GANTRY_KNOWLEDGE_DIR` to read it from elsewhere).
+//! `docs/knowledge.md` describes the sources and the format.
+
+mod day;
+mod distro;
+#[rustfmt::skip]
+mod generated;
+mod go_version;
+pub mod table;
+
+pub use day::Day;
+pub use distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
+pub use go_version::{GoLineCheck, GoVersion, Prerelease};
+pub use table::DATA_AS_OF;
