@@ -1,9 +1,14 @@
 //! Diagnostics for a document: what the editor shows and `gantry check` prints.
 
-use crate::rules::{self, Diagnostic};
+use crate::rules::{self, Config, Diagnostic};
 use crate::syntax::Parse;
 
-/// All diagnostics for a parsed document, sorted by position.
+/// All diagnostics for a parsed document under the default configuration, sorted by position.
 pub fn diagnostics(parse: &Parse) -> Vec<Diagnostic> {
     rules::check(parse)
+}
+
+/// All diagnostics for a parsed document under `config`, sorted by position.
+pub fn diagnostics_with(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
+    rules::check_with_config(parse, config)
 }

@@ -1,5 +1,6 @@
 //! Editor features over the syntax model and the rules, as plain data in byte offsets.
 
+mod code_actions;
 mod diagnostics;
 mod document_symbols;
 mod folding_ranges;
@@ -7,7 +8,8 @@ mod goto_definition;
 #[cfg(test)]
 mod testing;
 
-pub use diagnostics::diagnostics;
+pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
+pub use diagnostics::{diagnostics, diagnostics_with};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
 pub use goto_definition::goto_definition;

@@ -7,6 +7,8 @@
 //! the core never touches the file system. Every problem (bad syntax, an unknown key, an unknown rule
 //! code) is returned with the byte range that shows it; nothing is silently dropped.
 
+use std::path::{Path, PathBuf};
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -293,6 +295,61 @@ pub fn parse_settings_json(value: &serde_json::Value) -> (ConfigLayer, Vec<Confi
     }
 }
 
+/// The configuration file names gantry reads, in the order they are layered (later wins).
+pub const CONFIG_FILE_NAMES: &[&str] = &[".hadolint.yaml", ".hadolint.yml", "gantry.toml"];
+
+/// A configuration file that was read, with the problems found in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSource {
+    pub path: PathBuf,
+    pub text: String,
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// The configuration for Dockerfiles in `dir`: the nearest `.hadolint.yaml` (or `.yml`) and the nearest
+/// `gantry.toml` at or above `dir`, not above `root` when one is given, layered in that order on the
+/// defaults. `read` returns a file's text, or `None` when it does not exist or cannot be read: the
+/// caller owns the file system.
+pub fn discover(
+    dir: &Path,
+    root: Option<&Path>,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> (Config, Vec<ConfigSource>) {
+    let mut config = Config::default();
+    let mut sources = Vec::new();
+    let mut found_hadolint = false;
+    let mut found_gantry = false;
+    let mut found = Vec::new();
+    for ancestor in dir.ancestors() {
+        for name in CONFIG_FILE_NAMES {
+            let is_gantry = *name == "gantry.toml";
+            if (is_gantry && found_gantry) || (!is_gantry && found_hadolint) {
+                continue;
+            }
+            let path = ancestor.join(name);
+            if let Some(text) = read(&path) {
+                if is_gantry {
+                    found_gantry = true;
+                } else {
+                    found_hadolint = true;
+                }
+                found.push((path, text, is_gantry));
+            }
+        }
+        if (found_gantry && found_hadolint) || root.is_some_and(|root| ancestor == root) {
+            break;
+        }
+    }
+    // hadolint's settings first, so that gantry.toml wins where both speak.
+    found.sort_by_key(|(_, _, is_gantry)| *is_gantry);
+    for (path, text, is_gantry) in found {
+        let (layer, problems) = if is_gantry { parse_gantry_toml(&text) } else { parse_hadolint_yaml(&text) };
+        config.merge(layer);
+        sources.push(ConfigSource { path, text, problems });
+    }
+    (config, sources)
+}
+
 enum SeveritySetting {
     Level(Severity),
     Off,
@@ -454,6 +511,25 @@ format: tty
         assert_eq!(layer.severities, [("StageNameCasing".to_string(), Severity::Hint)]);
         let (_, problems) = parse_settings_json(&serde_json::json!({"ignroe": []}));
         assert!(problems[0].message.starts_with("settings: "), "{problems:?}");
+    }
+
+    #[test]
+    fn discovery_takes_the_nearest_file_of_each_kind_and_stops_at_the_root() {
+        let files = [
+            ("/ws/gantry.toml", "ignore = [\"FromAsCasing\"]"),
+            ("/ws/app/.hadolint.yaml", "ignored: [StageNameCasing]"),
+            ("/ws/app/deploy/gantry.toml", "ignore = [\"MaintainerDeprecated\"]"),
+            ("/.hadolint.yaml", "ignored: [JSONArgsRecommended]"),
+        ];
+        let read = |path: &Path| files.iter().find(|(p, _)| Path::new(p) == path).map(|(_, t)| t.to_string());
+        let (config, sources) = discover(Path::new("/ws/app/deploy"), Some(Path::new("/ws")), &read);
+        assert_eq!(config.selection.ignore, ["StageNameCasing", "MaintainerDeprecated"]);
+        let paths: Vec<_> = sources.iter().map(|s| s.path.to_string_lossy().into_owned()).collect();
+        assert_eq!(paths, ["/ws/app/.hadolint.yaml", "/ws/app/deploy/gantry.toml"]);
+        let (config, _) = discover(Path::new("/ws/other"), Some(Path::new("/ws")), &read);
+        assert_eq!(config.selection.ignore, ["FromAsCasing"]);
+        let (config, _) = discover(Path::new("/ws/other"), None, &read);
+        assert_eq!(config.selection.ignore, ["JSONArgsRecommended", "FromAsCasing"]);
     }
 
     #[test]

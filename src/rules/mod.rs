@@ -15,7 +15,7 @@ mod shell;
 
 use std::fmt;
 
-pub use config::{Config, ConfigLayer, ConfigProblem};
+pub use config::{Config, ConfigLayer, ConfigProblem, ConfigSource};
 pub use registry::{ALL, find, suggest_code};
 pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
 
