@@ -3,9 +3,11 @@
 mod gomod;
 mod gowork;
 mod modfile_syntax;
+mod modules_txt;
 
 pub use gomod::{
     GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
 };
 pub use gowork::{GoWork, Use, parse_go_work};
 pub use modfile_syntax::{Block, Comment, ModError};
+pub use modules_txt::{ModulesTxt, VendoredModule, parse_modules_txt};
