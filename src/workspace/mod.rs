@@ -1,12 +1,16 @@
 //! The Go workspace model (placeholder overview, replaced below).
 
 mod gomod;
+mod gosource;
 mod gowork;
 mod modfile_syntax;
 mod modules_txt;
 
 pub use gomod::{
     GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
+};
+pub use gosource::{
+    BuildConstraint, GoFile, Import, Initializer, ListenAddress, VarDecl, is_generated, parse_go_source,
 };
 pub use gowork::{GoWork, Use, parse_go_work};
 pub use modfile_syntax::{Block, Comment, ModError};
