@@ -7,6 +7,10 @@
 //!   [`GoVersion::check_go_line`] for "is the image's Go recent enough for go.mod's `go` line".
 //! - [`table`]: the Go releases (version, date, security fix) and every tag the `golang` image has
 //!   had (first and last day listed, still listed or not), as of [`DATA_AS_OF`].
+//! - [`GolangImage`]: what a `golang` reference gives a build (Go version, Debian/Alpine/Windows
+//!   variant, libc, C compiler, cgo default, whether the tag exists and is still rebuilt), with
+//!   floating tags resolved as of the tables' date; [`suggest_tag`] and [`tags_for_completion`].
+//! - [`ImageReference`]: `[registry/]path[:tag][@digest]` split, Docker Hub spellings normalised.
 //!
 //! # Refreshing the tables
 //!
@@ -26,9 +30,15 @@ mod distro;
 #[rustfmt::skip]
 mod generated;
 mod go_version;
+mod golang;
+mod reference;
+mod suggest;
 pub mod table;
 
 pub use day::Day;
 pub use distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
 pub use go_version::{GoLineCheck, GoVersion, Prerelease};
+pub use golang::{GolangImage, Variant, VersionPin};
+pub use reference::ImageReference;
+pub use suggest::{suggest_tag, tags_for_completion};
 pub use table::DATA_AS_OF;

@@ -47,7 +47,8 @@ static RELEASES: LazyLock<Vec<Release>> = LazyLock::new(|| {
 });
 
 static TAGS: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
-    let mut tags = decode_tags(generated::TAGS, generated::TAG_SUFFIXES, generated::TAG_EPOCH);
+    let mut tags = Vec::with_capacity(generated::TAG_COUNT);
+    tags.extend(decode_tags(generated::TAGS, generated::TAG_SUFFIXES, generated::TAG_EPOCH));
     tags.sort_by(|a, b| a.tag.cmp(&b.tag));
     tags
 });
@@ -72,6 +73,15 @@ pub fn golang_tags() -> &'static [TagRecord] {
 pub fn golang_tag(tag: &str) -> Option<&'static TagRecord> {
     let tags = golang_tags();
     tags.binary_search_by(|record| (*record.tag).cmp(tag)).ok().and_then(|index| tags.get(index))
+}
+
+/// The golang image tags that start with `prefix`, sorted by name.
+pub fn golang_tags_starting_with(prefix: &str) -> &'static [TagRecord] {
+    let tags = golang_tags();
+    let start = tags.partition_point(|record| *record.tag < *prefix);
+    let rest = tags.get(start..).unwrap_or_default();
+    let len = rest.partition_point(|record| record.tag.starts_with(prefix));
+    rest.get(..len).unwrap_or_default()
 }
 
 /// Decodes the compact tag table; see the documentation of `generated::TAGS` for the format.
@@ -164,6 +174,15 @@ mod tests {
         assert!(golang_tag("alpine").is_some_and(|record| record.current));
         assert_eq!(golang_tag("1.26-bullseye"), None);
         assert_eq!(golang_tag(""), None);
+    }
+
+    #[test]
+    fn finds_tags_by_prefix() {
+        let names = |prefix| golang_tags_starting_with(prefix).iter().map(|r| &*r.tag).collect::<Vec<_>>();
+        assert_eq!(names("1.26.7-alpine"), ["1.26.7-alpine", "1.26.7-alpine3.23", "1.26.7-alpine3.24"]);
+        assert_eq!(names("latest"), ["latest"]);
+        assert_eq!(names("zzz"), Vec::<&str>::new());
+        assert_eq!(names("").len(), golang_tags().len());
     }
 
     #[test]
