@@ -10,6 +10,9 @@
 //! - [`GolangImage`]: what a `golang` reference gives a build (Go version, Debian/Alpine/Windows
 //!   variant, libc, C compiler, cgo default, whether the tag exists and is still rebuilt), with
 //!   floating tags resolved as of the tables' date; [`suggest_tag`] and [`tags_for_completion`].
+//! - [`RuntimeImage`]: facts about the image a program runs in (`scratch`, distroless, Alpine,
+//!   busybox, Debian, Ubuntu, Chainguard, golang): libc, shell, CA bundle, tzdata, passwd, users,
+//!   package manager; unknown images get unknown facts so that rules stay silent.
 //! - [`ImageReference`]: `[registry/]path[:tag][@digest]` split, Docker Hub spellings normalised.
 //!
 //! # Refreshing the tables
@@ -32,6 +35,7 @@ mod generated;
 mod go_version;
 mod golang;
 mod reference;
+mod runtime;
 mod suggest;
 pub mod table;
 
@@ -40,5 +44,8 @@ pub use distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
 pub use go_version::{GoLineCheck, GoVersion, Prerelease};
 pub use golang::{GolangImage, Variant, VersionPin};
 pub use reference::ImageReference;
+pub use runtime::{
+    ChainguardImage, DistrolessFlavor, DistrolessTag, ImageUser, PackageManager, RuntimeImage, RuntimeKind,
+};
 pub use suggest::{suggest_tag, tags_for_completion};
 pub use table::DATA_AS_OF;
