@@ -1,11 +1,13 @@
 //! The Go workspace model (placeholder overview, replaced below).
 
+mod dockerignore;
 mod gomod;
 mod gosource;
 mod gowork;
 mod modfile_syntax;
 mod modules_txt;
 
+pub use dockerignore::{DockerIgnore, IgnorePattern, parse_dockerignore};
 pub use gomod::{
     GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
 };
