@@ -93,8 +93,9 @@ impl GoVersion {
     /// - the comparison is Go's version order, so for released toolchains `go 1.21` and
     ///   `go 1.21.0` give the same answer, and a release candidate `1.21rc1` satisfies `go 1.21`
     ///   (as the go command accepts it) but not `go 1.21.0`;
-    /// - a toolchain from Go 1.21 on refuses a newer `go` line (with the images' `GOTOOLCHAIN=local`
-    ///   the build stops), see [`GoLineCheck::Refused`];
+    /// - a toolchain from Go 1.21 on refuses a newer `go` line: this assumes `GOTOOLCHAIN=local`, as
+    ///   the golang images set it (see [`GolangImage::check_go_line`](super::GolangImage::check_go_line)
+    ///   for images where the go command would download the toolchain instead);
     /// - older toolchains read the line as the language version only; they cannot parse a
     ///   three-part line or a prerelease at all ([`GoLineCheck::Unparsable`]) and otherwise only
     ///   fail when the code uses newer features ([`GoLineCheck::LanguageOnly`]).
@@ -116,8 +117,12 @@ impl GoVersion {
 pub enum GoLineCheck {
     /// The toolchain is at least the `go` line.
     Satisfied,
-    /// Go 1.21 or later, older than the `go` line: `go: go.mod requires go >= … (running go …)`.
+    /// Go 1.21 or later, older than the `go` line, `GOTOOLCHAIN=local`:
+    /// `go: go.mod requires go >= … (running go …; GOTOOLCHAIN=local)`.
     Refused,
+    /// Go 1.21 or later, older than the `go` line, `GOTOOLCHAIN=auto`: the go command downloads
+    /// the toolchain the line asks for during the build (network needed, less reproducible).
+    SwitchesToolchain,
     /// Before Go 1.21, and the line has three parts or a prerelease: `invalid go version`.
     Unparsable,
     /// Before Go 1.21, two-part line: the build fails only if the code uses newer language

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use super::day::Day;
 use super::distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
-use super::go_version::GoVersion;
+use super::go_version::{GoLineCheck, GoVersion};
 use super::reference::ImageReference;
 use super::table;
 
@@ -39,6 +39,9 @@ pub struct GolangImage {
     /// when no C compiler is found, so it is off on Alpine and Windows; before 1.20 it was on
     /// (and failed when cgo was needed). Cross-compiling turns it off everywhere.
     pub cgo_default: Option<bool>,
+    /// What the go command does when go.mod asks for a newer Go (Linux variants; `None` when
+    /// the Go version is unknown or for Windows, whose environment the tables do not cover).
+    pub toolchain: Option<ToolchainSwitching>,
     /// The tag appears in the tag table (it exists or existed). `false` for tags with variables.
     pub tag_known: bool,
     /// The tag is still listed, so still rebuilt with Go and OS fixes.
@@ -75,6 +78,21 @@ impl VersionPin {
         )
     }
 }
+
+/// Whether the image's go command switches to the toolchain a module asks for (`GOTOOLCHAIN`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ToolchainSwitching {
+    /// Go before 1.21: no switching, and the `go` line is only the language version.
+    Unsupported,
+    /// `GOTOOLCHAIN=local`, set by the images since 2023-09-15: a newer `go` line stops the build.
+    Local,
+    /// Go 1.21 images last built before 2023-09-15 kept Go's default `auto`: the go command
+    /// downloads the newer toolchain.
+    Auto,
+}
+
+/// The first day the golang images set `GOTOOLCHAIN=local` (docker-library/golang#472).
+const GOTOOLCHAIN_LOCAL_FROM: Day = Day(19_615); // 2023-09-15
 
 /// The operating system under the Go toolchain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,6 +175,7 @@ impl GolangImage {
             libc: Libc::Unknown,
             has_c_compiler: None,
             cgo_default: None,
+            toolchain: None,
             tag_known: record.is_some() && !name.contains('$'),
             current: record.is_some_and(|record| record.current),
         };
@@ -195,7 +214,29 @@ impl GolangImage {
                 None => None,
             },
         };
+        let linux = matches!(image.variant, Variant::Debian { .. } | Variant::Alpine { .. });
+        let development = matches!(image.pin, VersionPin::Tip | VersionPin::TipBuild);
+        image.toolchain = match image.go_version {
+            _ if !linux => None,
+            Some(version) if !version.enforces_go_line() => Some(ToolchainSwitching::Unsupported),
+            Some(_) => {
+                Some(if day >= GOTOOLCHAIN_LOCAL_FROM { ToolchainSwitching::Local } else { ToolchainSwitching::Auto })
+            }
+            None if development => Some(ToolchainSwitching::Local),
+            None => None,
+        };
         image
+    }
+
+    /// Checks the image's Go against a module's `go` line (see [`GoVersion::check_go_line`]),
+    /// taking the image's `GOTOOLCHAIN` default into account; `None` when the Go version is unknown.
+    /// A Dockerfile that sets `GOTOOLCHAIN` itself overrides what this assumes.
+    pub fn check_go_line(&self, go_line: GoVersion) -> Option<GoLineCheck> {
+        let check = self.go_version?.check_go_line(go_line);
+        Some(match (check, self.toolchain) {
+            (GoLineCheck::Refused, Some(ToolchainSwitching::Auto)) => GoLineCheck::SwitchesToolchain,
+            _ => check,
+        })
     }
 
     /// Whether the Go version behind the tag changes over time.

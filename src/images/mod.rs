@@ -42,7 +42,7 @@ pub mod table;
 pub use day::Day;
 pub use distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
 pub use go_version::{GoLineCheck, GoVersion, Prerelease};
-pub use golang::{GolangImage, Variant, VersionPin};
+pub use golang::{GolangImage, ToolchainSwitching, Variant, VersionPin};
 pub use reference::ImageReference;
 pub use runtime::{
     ChainguardImage, DistrolessFlavor, DistrolessTag, ImageUser, PackageManager, RuntimeImage, RuntimeKind,

@@ -310,10 +310,34 @@ fn default_debian_release_has_an_alias_tag_since_2017() {
 }
 
 #[test]
+fn gotoolchain_defaults_and_go_line_checks() {
+    use GoLineCheck::*;
+    let cases = [
+        // (image, go line, toolchain switching, check)
+        ("golang:1.26", "1.26.0", Some(ToolchainSwitching::Local), Some(Satisfied)),
+        ("golang:1.26-alpine", "1.27.0", Some(ToolchainSwitching::Local), Some(Refused)),
+        ("golang:1.21.0", "1.22", Some(ToolchainSwitching::Auto), Some(SwitchesToolchain)),
+        ("golang:1.21rc4", "1.21.0", Some(ToolchainSwitching::Auto), Some(SwitchesToolchain)),
+        ("golang:1.21.1", "1.22", Some(ToolchainSwitching::Local), Some(Refused)),
+        ("golang:1.19", "1.22.0", Some(ToolchainSwitching::Unsupported), Some(Unparsable)),
+        ("golang:1.20-alpine", "1.21", Some(ToolchainSwitching::Unsupported), Some(LanguageOnly)),
+        ("golang:tip", "1.27", Some(ToolchainSwitching::Local), None),
+        ("golang:${GO_VERSION}", "1.26", None, None),
+        ("golang:1.26-windowsservercore", "1.27", None, Some(Refused)),
+    ];
+    for (reference, line, toolchain, check) in cases {
+        let image = GolangImage::from_reference(reference).expect(reference);
+        let line = GoVersion::parse(line).expect(line);
+        assert_eq!((image.toolchain, image.check_go_line(line)), (toolchain, check), "{reference} with go {line}");
+    }
+}
+
+#[test]
 fn timeline_constants_match_their_dates() {
     let dates = ["2017-07-11", "2019-07-19", "2021-08-16", "2023-06-14", "2025-08-12"];
     for ((_, day), date) in DEBIAN_DEFAULTS.iter().zip(dates) {
         assert_eq!(day.to_string(), date);
     }
     assert_eq!(JESSIE_DEFAULT_FROM.to_string(), "2014-10-09");
+    assert_eq!(GOTOOLCHAIN_LOCAL_FROM.to_string(), "2023-09-15");
 }
