@@ -1,5 +1,6 @@
 //! The Go workspace model (placeholder overview, replaced below).
 
+mod build_files;
 mod dockerignore;
 mod gomod;
 mod gosource;
@@ -7,6 +8,7 @@ mod gowork;
 mod modfile_syntax;
 mod modules_txt;
 
+pub use build_files::{BuildFile, BuildFileKind, BuildTarget, Setting, parse_bake, parse_compose};
 pub use dockerignore::{DockerIgnore, IgnorePattern, parse_dockerignore};
 pub use gomod::{
     GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
