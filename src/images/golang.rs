@@ -181,7 +181,7 @@ impl GolangImage {
         };
         // The day the tag's content was last rebuilt, for resolving floating parts.
         let day = record.map_or(table::data_date(), |record| record.last_seen);
-        if name.contains('$') {
+        if name.is_empty() || name.contains('$') {
             image.variant = variant_after_variable(name);
         } else {
             let (head, version, suffix) = split_tag(name);

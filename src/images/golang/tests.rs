@@ -252,6 +252,12 @@ fn malformed_tags_never_panic() {
 }
 
 #[test]
+fn an_empty_tag_means_nothing() {
+    let image = GolangImage::from_tag(Some(""), None);
+    assert_eq!(summary(&image), "go ? | Unknown | variant ? | Unknown | gcc? | cgo on? | no such tag");
+}
+
+#[test]
 fn every_current_tag_resolves_to_a_go_version_and_variant() {
     let current: Vec<_> = table::golang_tags().iter().filter(|record| record.current).collect();
     assert!(current.len() >= 40, "only {} current tags", current.len());

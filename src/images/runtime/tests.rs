@@ -226,3 +226,23 @@ fn malformed_references_never_panic() {
         let _ = summary(&RuntimeImage::from_reference(input));
     }
 }
+
+#[test]
+fn every_prefix_of_real_references_is_handled() {
+    let references = [
+        "mirror.gcr.io/library/golang:1.26.7-alpine3.24@sha256:0123",
+        "golang:${GO_VERSION:-1.22}-bookworm",
+        "gcr.io/distroless/base-nossl-debian13:debug-nonroot-arm64",
+        "cgr.dev/chainguard/glibc-dynamic:latest-dev",
+        "golang:tip-20260815-windowsservercore-ltsc2025",
+        "busybox:1.37.0-uclibc",
+        "gol\u{e9}ng:1.2\u{e9}",
+    ];
+    for reference in references {
+        for (end, _) in reference.char_indices().chain([(reference.len(), ' ')]) {
+            let prefix = &reference[..end];
+            let _ = summary(&RuntimeImage::from_reference(prefix));
+            let _ = GolangImage::from_reference(prefix);
+        }
+    }
+}
