@@ -144,9 +144,9 @@ fn incremental_changes_move_diagnostics(capabilities: Value, encoding: &str) {
     client.change(
         URI,
         9,
-        json!([{ "text": "FROM 中文😀\n" }, { "range": range((0, 5), (0, 5 + prefix)), "text": "alpine" }]),
+        json!([{ "text": "FROM 中文😀\n" }, { "range": range((0, 5), (0, 5 + prefix)), "text": "alpine:3.20" }]),
     );
-    assert_text(&mut client, URI, 9, "FROM alpine\n");
+    assert_text(&mut client, URI, 9, "FROM alpine:3.20\n");
     client.shutdown_and_exit();
 }
 
@@ -392,7 +392,7 @@ fn positions_past_the_end_are_clamped() {
 /// UTF-8 sequence) is rounded down to the start of that character.
 fn positions_inside_a_character_round_down(capabilities: Value, encoding: &str) {
     let (mut client, _) = LspClient::start_with(capabilities);
-    client.open(URI, 1, "FROM alpine\n😀COPPY\n");
+    client.open(URI, 1, "FROM alpine:3.20\n😀COPPY\n");
     let diagnostics = client.diagnostics(URI, 1);
     assert_eq!(brief(&diagnostics), [format!("1:0-1:{} syntax/unknown-instruction", units("😀COPPY", encoding))]);
     assert!(message(&diagnostics[0]).contains("`😀COPPY`"), "{}", diagnostics[0]);
@@ -437,8 +437,8 @@ fn unopened_documents_answer_null_and_their_changes_are_ignored() {
     client.change(nowhere, 3, json!([{ "text": "COPPY\n" }]));
     client.close(nowhere);
     // Opening it afterwards starts from the opened text alone.
-    client.open(nowhere, 1, "FROM alpine\n");
-    assert_text(&mut client, nowhere, 1, "FROM alpine\n");
+    client.open(nowhere, 1, "FROM alpine:3.20\n");
+    assert_text(&mut client, nowhere, 1, "FROM alpine:3.20\n");
     let early = client
         .notifications("textDocument/publishDiagnostics")
         .into_iter()
@@ -454,8 +454,8 @@ fn unknown_methods_get_method_not_found() {
     let mut client = serving_client();
     assert_eq!(client.request_err("gantry/noSuchMethod", json!({})), code::METHOD_NOT_FOUND);
     // A method of the specification that gantry does not provide.
-    let hover = json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } });
-    assert_eq!(client.request_err("textDocument/hover", hover), code::METHOD_NOT_FOUND);
+    let moniker = json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } });
+    assert_eq!(client.request_err("textDocument/moniker", moniker), code::METHOD_NOT_FOUND);
     // Unknown notifications are ignored.
     client.notify("gantry/noSuchNotification", json!({ "a": 1 }));
     client.notify("$/noSuchNotification", json!(null));
@@ -570,7 +570,7 @@ fn closing_a_document_clears_its_diagnostics() {
 
     // Closing it again changes nothing; reopening starts afresh.
     client.close(URI);
-    client.open(URI, 1, "FROM alpine\nCOPPY . .\n");
+    client.open(URI, 1, "FROM alpine:3.20\nCOPPY . .\n");
     assert_eq!(brief(&client.diagnostics(URI, 1)), ["1:0-1:5 syntax/unknown-instruction"]);
     let cleared = client
         .notifications("textDocument/publishDiagnostics")

@@ -5,6 +5,7 @@ mod diagnostics;
 mod document_symbols;
 mod folding_ranges;
 mod goto_definition;
+mod hover;
 #[cfg(test)]
 mod testing;
 
@@ -13,3 +14,4 @@ pub use diagnostics::{diagnostics, diagnostics_with};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
 pub use goto_definition::goto_definition;
+pub use hover::{Hover, hover};

@@ -4,8 +4,9 @@ use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
 use super::position::{Encoding, position};
+use super::state::Negotiated;
 use crate::ide::{Fold, FoldKind, Symbol, SymbolKind};
-use crate::rules::{Diagnostic, Severity};
+use crate::rules::{self, Diagnostic, Severity, Tag};
 use crate::syntax::TextRange;
 
 /// Converts byte ranges of one document snapshot.
@@ -19,8 +20,24 @@ impl Converter<'_> {
         lsp::Range::new(position(self.rope, range.start, self.encoding), position(self.rope, range.end, self.encoding))
     }
 
-    pub(super) fn diagnostic(&self, diagnostic: &Diagnostic) -> lsp::Diagnostic {
+    /// A diagnostic, with a link to the rule's page and tags where the client supports them.
+    pub(super) fn diagnostic(&self, diagnostic: &Diagnostic, negotiated: &Negotiated) -> lsp::Diagnostic {
+        let code_description = negotiated
+            .code_description
+            .then(|| rules::help_uri(&diagnostic.code))
+            .flatten()
+            .and_then(|href| href.parse().ok())
+            .map(|href| lsp::CodeDescription { href });
+        let tags: Vec<lsp::DiagnosticTag> = rules::tags(&diagnostic.code)
+            .iter()
+            .map(|tag| match tag {
+                Tag::Deprecated => lsp::DiagnosticTag::DEPRECATED,
+                Tag::Unnecessary => lsp::DiagnosticTag::UNNECESSARY,
+            })
+            .collect();
         lsp::Diagnostic {
+            code_description,
+            tags: (negotiated.diagnostic_tags && !tags.is_empty()).then_some(tags),
             range: self.range(diagnostic.range),
             severity: Some(match diagnostic.severity {
                 Severity::Error => lsp::DiagnosticSeverity::ERROR,

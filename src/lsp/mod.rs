@@ -1,5 +1,6 @@
 //! The language server: the only layer that knows LSP types and converts positions.
 
+mod config;
 mod convert;
 pub mod document;
 pub mod position;

@@ -4,6 +4,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use std::path::PathBuf;
+
+use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -13,6 +16,8 @@ use super::document::Document;
 use super::position::{Encoding, offset};
 use super::state::{Negotiated, Snapshot, State};
 use crate::ide;
+use crate::rules::ConfigSource;
+use crate::syntax::TextRange;
 
 pub(super) struct Server {
     client: Client,
@@ -27,17 +32,107 @@ impl Server {
     /// Computes and publishes diagnostics for the document's current version.
     async fn publish(&self, uri: Uri) {
         let Some(snapshot) = self.state.snapshot(&uri) else { return };
-        let Some(diagnostics) = guarded("diagnostics", || {
-            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
-            ide::diagnostics(&snapshot.parse).iter().map(|d| converter.diagnostic(d)).collect::<Vec<_>>()
-        }) else {
-            return;
+        let negotiated = self.state.negotiated();
+        // Settings may change while computing (a `workspace/configuration` answer racing a didOpen);
+        // then compute again rather than publish what the old settings said.
+        let (diagnostics, sources) = loop {
+            let generation = self.state.config.generation();
+            let (config, sources) = self.state.config.for_document(&uri);
+            let Some(diagnostics) = guarded("diagnostics", || {
+                let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+                ide::diagnostics_with(&snapshot.parse, &config)
+                    .iter()
+                    .map(|d| converter.diagnostic(d, &negotiated))
+                    .collect::<Vec<_>>()
+            }) else {
+                return;
+            };
+            if self.state.config.generation() == generation {
+                break (diagnostics, sources);
+            }
         };
+        self.publish_config_problems(&sources).await;
         // A newer change may have arrived while computing: its own publish will follow.
         if self.state.version(&uri) != Some(snapshot.version) {
             return;
         }
         self.client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
+    }
+
+    /// Shows problems in gantry.toml / .hadolint.yaml as diagnostics on those files, and clears
+    /// them once the files are fixed.
+    async fn publish_config_problems(&self, sources: &[ConfigSource]) {
+        let negotiated = self.state.negotiated();
+        for source in sources {
+            let Some(uri) = Uri::from_file_path(&source.path) else { continue };
+            let changed = self.state.mark_config_problems(&uri, !source.problems.is_empty());
+            if !changed && source.problems.is_empty() {
+                continue;
+            }
+            let rope = Rope::from_str(&source.text);
+            let converter = Converter { rope: &rope, encoding: negotiated.encoding };
+            let diagnostics = source
+                .problems
+                .iter()
+                .map(|problem| Diagnostic {
+                    range: converter.range(problem.range),
+                    severity: Some(DiagnosticSeverity::ERROR),
+                    code: Some(NumberOrString::String("gantry/invalid-config".to_string())),
+                    source: Some("gantry".to_string()),
+                    message: problem.message.clone(),
+                    ..Diagnostic::default()
+                })
+                .collect();
+            self.client.publish_diagnostics(uri, diagnostics, None).await;
+        }
+    }
+
+    /// Re-publishes every open document, after a configuration change.
+    async fn republish_all(&self) {
+        for uri in self.state.open_documents() {
+            self.publish(uri).await;
+        }
+    }
+
+    /// Asks the client for the `gantry` settings section, when it supports that.
+    async fn pull_settings(&self) {
+        if !self.state.negotiated().pull_configuration {
+            return;
+        }
+        let item = ConfigurationItem { scope_uri: None, section: Some("gantry".to_string()) };
+        match self.client.configuration(vec![item]).await {
+            Ok(values) => {
+                let value = values.into_iter().next().unwrap_or_default();
+                self.apply_settings(&value).await;
+            }
+            Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
+        }
+    }
+
+    async fn apply_settings(&self, value: &serde_json::Value) {
+        for problem in self.state.config.set_settings(value) {
+            self.client.show_message(MessageType::WARNING, format!("gantry: {}", problem.message)).await;
+        }
+    }
+
+    /// Registers the file watchers gantry needs, when the client allows dynamic registration.
+    async fn register_watchers(&self) {
+        if !self.state.negotiated().register_file_watchers {
+            return;
+        }
+        let watchers = WATCHED_GLOBS
+            .iter()
+            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: "gantry-watched-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client refused file watchers: {error}");
+        }
     }
 
     fn snapshot_or_log(&self, uri: &Uri, request: &str) -> Option<Snapshot> {
@@ -66,6 +161,12 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// Files whose changes affect diagnostics: configuration now, the Go workspace as it is modelled.
+const WATCHED_GLOBS: &[&str] = &["**/gantry.toml", "**/.hadolint.yaml", "**/.hadolint.yml"];
+
+/// The code action kind of "fix all safe problems", so editors can run it on save.
+const FIX_ALL_KIND: &str = "source.fixAll.gantry";
+
 fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(encoding.kind()),
@@ -77,6 +178,11 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::from(FIX_ALL_KIND)]),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -92,7 +198,30 @@ impl LanguageServer for Server {
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|s| s.hierarchical_document_symbol_support)
             .unwrap_or(false);
-        self.state.set_negotiated(Negotiated { encoding, hierarchical_symbols });
+        let workspace = params.capabilities.workspace.as_ref();
+        let publish = params.capabilities.text_document.as_ref().and_then(|t| t.publish_diagnostics.as_ref());
+        self.state.set_negotiated(Negotiated {
+            encoding,
+            hierarchical_symbols,
+            pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            register_file_watchers: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            code_description: publish.and_then(|p| p.code_description_support).unwrap_or(false),
+            diagnostic_tags: publish.and_then(|p| p.tag_support.as_ref()).is_some(),
+        });
+        #[allow(deprecated)] // `root_uri` is the fallback for clients without workspace folders.
+        let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
+            (Some(folders), _) => folders.iter().filter_map(|f| f.uri.to_file_path()).map(|p| p.into_owned()).collect(),
+            (None, Some(root)) => root.to_file_path().map(|p| p.into_owned()).into_iter().collect(),
+            (None, None) => Vec::new(),
+        };
+        self.state.config.set_roots(roots);
+        if let Some(options) = &params.initialization_options {
+            // Problems are shown once the client is initialized and can display messages.
+            self.state.config.set_settings(options);
+        }
         Ok(InitializeResult {
             capabilities: capabilities(encoding),
             server_info: Some(ServerInfo {
@@ -105,6 +234,33 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
+        for problem in self.state.config.settings_problems() {
+            self.client.show_message(MessageType::WARNING, format!("gantry: {}", problem.message)).await;
+        }
+        self.register_watchers().await;
+        self.pull_settings().await;
+        self.republish_all().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.state.negotiated().pull_configuration {
+            self.pull_settings().await;
+        } else {
+            self.apply_settings(&params.settings).await;
+        }
+        self.republish_all().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        for change in &params.changes {
+            if let Some(path) = change.uri.to_file_path() {
+                config_changed |= self.state.config.invalidate_if_config(&path);
+            }
+        }
+        if config_changed {
+            self.republish_all().await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -182,5 +338,81 @@ impl LanguageServer for Server {
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             ide::folding_ranges(&snapshot.parse).iter().map(|f| converter.folding_range(f)).collect()
         }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "codeAction") else { return Ok(None) };
+        let (config, _) = self.state.config.for_document(&uri);
+        let negotiated = self.state.negotiated();
+        let wants = |kind: &str| {
+            params.context.only.as_ref().is_none_or(|only| {
+                only.iter().any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str())))
+            })
+        };
+        let (quick_fixes, fix_all) = (wants("quickfix"), wants(FIX_ALL_KIND));
+        Ok(guarded("codeAction", || {
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
+            let end = offset(&snapshot.rope, params.range.end, snapshot.encoding).max(start);
+            let diagnostics = ide::diagnostics_with(&snapshot.parse, &config);
+            let mut actions = Vec::new();
+            if quick_fixes {
+                actions.extend(ide::code_actions(&snapshot.parse, &diagnostics, TextRange::new(start, end)));
+            }
+            if fix_all {
+                actions.extend(ide::fix_all(&snapshot.parse, &config));
+            }
+            actions
+                .into_iter()
+                .map(|action| {
+                    let edits = action
+                        .edits
+                        .iter()
+                        .map(|edit| TextEdit { range: converter.range(edit.range), new_text: edit.new_text.clone() })
+                        .collect();
+                    let kind = match action.kind {
+                        ide::ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+                        ide::ActionKind::FixAll => CodeActionKind::from(FIX_ALL_KIND),
+                    };
+                    CodeActionOrCommand::CodeAction(CodeAction {
+                        title: action.title,
+                        kind: Some(kind),
+                        diagnostics: action
+                            .diagnostic
+                            .and_then(|i| diagnostics.get(i))
+                            .map(|d| vec![converter.diagnostic(d, &negotiated)]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                            ..WorkspaceEdit::default()
+                        }),
+                        is_preferred: action.preferred.then_some(true),
+                        ..CodeAction::default()
+                    })
+                })
+                .collect()
+        }))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "hover") else { return Ok(None) };
+        let (config, _) = self.state.config.for_document(&uri);
+        let position = params.text_document_position_params.position;
+        let found = guarded("hover", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let diagnostics = ide::diagnostics_with(&snapshot.parse, &config);
+            ide::hover(&snapshot.parse, &diagnostics, at).map(|hover| {
+                let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+                Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: hover.markdown,
+                    }),
+                    range: Some(converter.range(hover.range)),
+                }
+            })
+        });
+        Ok(found.flatten())
     }
 }

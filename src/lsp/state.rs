@@ -4,12 +4,13 @@
 //! synchronously before their first `.await` (tower-lsp may run handlers concurrently), then take
 //! a cheap snapshot and compute without the lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
+use super::config::ConfigStore;
 use super::document::Document;
 use super::position::Encoding;
 use crate::syntax::Parse;
@@ -19,6 +20,14 @@ use crate::syntax::Parse;
 pub(super) struct Negotiated {
     pub(super) encoding: Encoding,
     pub(super) hierarchical_symbols: bool,
+    /// The client answers `workspace/configuration`.
+    pub(super) pull_configuration: bool,
+    /// The client accepts file watchers registered with `client/registerCapability`.
+    pub(super) register_file_watchers: bool,
+    /// Diagnostics may carry a `codeDescription` link.
+    pub(super) code_description: bool,
+    /// Diagnostics may carry `deprecated`/`unnecessary` tags.
+    pub(super) diagnostic_tags: bool,
 }
 
 /// A read-only view of one document at one version.
@@ -35,6 +44,9 @@ pub(super) struct State {
     documents: RwLock<HashMap<Uri, Document>>,
     negotiated: Mutex<Negotiated>,
     pub(super) shutdown_requested: std::sync::atomic::AtomicBool,
+    pub(super) config: ConfigStore,
+    /// Configuration files that currently have diagnostics published, so they can be cleared.
+    config_files_with_problems: Mutex<HashSet<Uri>>,
 }
 
 impl State {
@@ -90,5 +102,15 @@ impl State {
 
     pub(super) fn version(&self, uri: &Uri) -> Option<i32> {
         self.read().get(uri).map(|d| d.version)
+    }
+
+    pub(super) fn open_documents(&self) -> Vec<Uri> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// Records whether a configuration file has problems published; returns whether that changed.
+    pub(super) fn mark_config_problems(&self, uri: &Uri, has_problems: bool) -> bool {
+        let mut marked = self.config_files_with_problems.lock().unwrap_or_else(PoisonError::into_inner);
+        if has_problems { marked.insert(uri.clone()) } else { marked.remove(uri) }
     }
 }

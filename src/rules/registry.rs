@@ -20,6 +20,24 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.code.eq_ignore_ascii_case(code))
 }
 
+/// How an editor may render a finding besides its severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// The finding is about something deprecated (shown struck through).
+    Deprecated,
+    /// The finding is about something that can be removed (shown faded).
+    Unnecessary,
+}
+
+/// The tags that suit findings of `code`.
+pub fn tags(code: &str) -> &'static [Tag] {
+    match code {
+        "MaintainerDeprecated" | "DL4000" => &[Tag::Deprecated],
+        "RedundantTargetPlatform" => &[Tag::Unnecessary],
+        _ => &[],
+    }
+}
+
 /// Whether `code` is one of BuildKit's build checks (they obey `# check=` directives).
 pub(super) fn is_buildkit_check(code: &str) -> bool {
     buildkit::RULES.iter().any(|rule| rule.code.eq_ignore_ascii_case(code))

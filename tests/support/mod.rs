@@ -7,6 +7,9 @@
 //! is still running and fails the test if the server's stderr mentions a panic (including panics
 //! the server caught and logged).
 
+// Each test binary uses a different part of the client.
+#![allow(dead_code)]
+
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
@@ -52,6 +55,8 @@ pub(crate) struct LspClient {
     history: Vec<Value>,
     /// Whether the server closed stdout.
     closed: bool,
+    /// The result to answer each server request method with (`null` when not listed).
+    answers: std::collections::HashMap<String, Value>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stdout_thread: Option<JoinHandle<()>>,
     stderr_thread: Option<JoinHandle<()>>,
@@ -100,7 +105,13 @@ impl LspClient {
             stderr_thread: Some(stderr_thread),
             next_id: 1,
             status: None,
+            answers: std::collections::HashMap::new(),
         }
+    }
+
+    /// From now on, answers the server's `method` requests with `result`.
+    pub(crate) fn answer(&mut self, method: &str, result: Value) {
+        self.answers.insert(method.to_string(), result);
     }
 
     /// Starts a server and initializes it with `capabilities`; returns the `initialize` result.
@@ -257,7 +268,9 @@ impl LspClient {
                 self.history.push(message.clone());
                 if message.get("method").is_some() && message.get("id").is_some() {
                     // A request from the server: answer it so that the server never waits on us.
-                    let answer = json!({ "jsonrpc": "2.0", "id": message["id"], "result": null });
+                    let method = message["method"].as_str().unwrap_or_default();
+                    let result = self.answers.get(method).cloned().unwrap_or(Value::Null);
+                    let answer = json!({ "jsonrpc": "2.0", "id": message["id"], "result": result });
                     let _ = self.write_raw(&frame(&answer));
                 }
                 Some(message)
