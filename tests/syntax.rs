@@ -120,7 +120,7 @@ fn source(text: &str, range: TextRange) -> &str {
 // Fixtures with exactly one syntax error each
 // ---------------------------------------------------------------------------------------------
 
-const ALL_KINDS: [SyntaxErrorKind; 11] = [
+const ALL_KINDS: [SyntaxErrorKind; 25] = [
     SyntaxErrorKind::UnknownInstruction,
     SyntaxErrorKind::MissingArgument,
     SyntaxErrorKind::ExtraArgument,
@@ -132,6 +132,20 @@ const ALL_KINDS: [SyntaxErrorKind; 11] = [
     SyntaxErrorKind::DuplicateDirective,
     SyntaxErrorKind::InstructionBeforeFrom,
     SyntaxErrorKind::JsonFormRequired,
+    SyntaxErrorKind::UnknownFlag,
+    SyntaxErrorKind::DuplicateFlag,
+    SyntaxErrorKind::FlagMissingValue,
+    SyntaxErrorKind::InvalidFlagValue,
+    SyntaxErrorKind::UnknownMountOption,
+    SyntaxErrorKind::InvalidMountOption,
+    SyntaxErrorKind::InvalidStageName,
+    SyntaxErrorKind::InvalidImageReference,
+    SyntaxErrorKind::InvalidPort,
+    SyntaxErrorKind::InvalidSignal,
+    SyntaxErrorKind::InvalidOnbuildTrigger,
+    SyntaxErrorKind::JsonSingleQuotes,
+    SyntaxErrorKind::MalformedJson,
+    SyntaxErrorKind::BadSubstitution,
 ];
 
 /// Stops compiling when a kind is added, as a reminder to list it above and give it a fixture.
@@ -147,7 +161,21 @@ fn _every_kind_is_listed(kind: SyntaxErrorKind) {
         | SyntaxErrorKind::InvalidEscape
         | SyntaxErrorKind::DuplicateDirective
         | SyntaxErrorKind::InstructionBeforeFrom
-        | SyntaxErrorKind::JsonFormRequired => {}
+        | SyntaxErrorKind::JsonFormRequired
+        | SyntaxErrorKind::UnknownFlag
+        | SyntaxErrorKind::DuplicateFlag
+        | SyntaxErrorKind::FlagMissingValue
+        | SyntaxErrorKind::InvalidFlagValue
+        | SyntaxErrorKind::UnknownMountOption
+        | SyntaxErrorKind::InvalidMountOption
+        | SyntaxErrorKind::InvalidStageName
+        | SyntaxErrorKind::InvalidImageReference
+        | SyntaxErrorKind::InvalidPort
+        | SyntaxErrorKind::InvalidSignal
+        | SyntaxErrorKind::InvalidOnbuildTrigger
+        | SyntaxErrorKind::JsonSingleQuotes
+        | SyntaxErrorKind::MalformedJson
+        | SyntaxErrorKind::BadSubstitution => {}
     }
 }
 
@@ -169,6 +197,22 @@ fn each_error_fixture_has_exactly_one_syntax_error() {
     });
     let missing: Vec<_> = ALL_KINDS.iter().filter(|k| !kinds.contains(k)).collect();
     assert!(missing.is_empty(), "no fixture covers {missing:?}");
+}
+
+/// Fixtures of instruction-validity checks, one per kind (`checks/<code>.Dockerfile`): each holds
+/// commented passing and triggering cases, and every error it produces must be of its kind.
+#[test]
+fn each_check_fixture_reports_only_its_kind() {
+    insta::glob!("fixtures/syntax/checks/*.Dockerfile", |path| {
+        let text = read(path);
+        let parse = syntax::parse(&text);
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let code = format!("syntax/{stem}");
+        assert!(!parse.errors().is_empty(), "{}: expected some {code} errors", path.display());
+        let others: Vec<_> = parse.errors().iter().filter(|e| e.kind.code() != code).cloned().collect();
+        assert!(others.is_empty(), "{}: errors of other kinds:\n{}", path.display(), render_errors(&text, &others));
+        insta::assert_snapshot!(render_errors(&text, parse.errors()));
+    });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,20 @@ pub enum SyntaxErrorKind {
     DuplicateDirective,
     InstructionBeforeFrom,
     JsonFormRequired,
+    UnknownFlag,
+    DuplicateFlag,
+    FlagMissingValue,
+    InvalidFlagValue,
+    UnknownMountOption,
+    InvalidMountOption,
+    InvalidStageName,
+    InvalidImageReference,
+    InvalidPort,
+    InvalidSignal,
+    InvalidOnbuildTrigger,
+    JsonSingleQuotes,
+    MalformedJson,
+    BadSubstitution,
 }
 
 impl SyntaxErrorKind {
@@ -33,6 +47,20 @@ impl SyntaxErrorKind {
         SyntaxErrorKind::DuplicateDirective,
         SyntaxErrorKind::InstructionBeforeFrom,
         SyntaxErrorKind::JsonFormRequired,
+        SyntaxErrorKind::UnknownFlag,
+        SyntaxErrorKind::DuplicateFlag,
+        SyntaxErrorKind::FlagMissingValue,
+        SyntaxErrorKind::InvalidFlagValue,
+        SyntaxErrorKind::UnknownMountOption,
+        SyntaxErrorKind::InvalidMountOption,
+        SyntaxErrorKind::InvalidStageName,
+        SyntaxErrorKind::InvalidImageReference,
+        SyntaxErrorKind::InvalidPort,
+        SyntaxErrorKind::InvalidSignal,
+        SyntaxErrorKind::InvalidOnbuildTrigger,
+        SyntaxErrorKind::JsonSingleQuotes,
+        SyntaxErrorKind::MalformedJson,
+        SyntaxErrorKind::BadSubstitution,
     ];
 
     /// The diagnostic code: kebab-case, prefixed so it cannot clash with a rule code.
@@ -49,6 +77,20 @@ impl SyntaxErrorKind {
             SyntaxErrorKind::DuplicateDirective => "syntax/duplicate-directive",
             SyntaxErrorKind::InstructionBeforeFrom => "syntax/instruction-before-from",
             SyntaxErrorKind::JsonFormRequired => "syntax/json-form-required",
+            SyntaxErrorKind::UnknownFlag => "syntax/unknown-flag",
+            SyntaxErrorKind::DuplicateFlag => "syntax/duplicate-flag",
+            SyntaxErrorKind::FlagMissingValue => "syntax/flag-missing-value",
+            SyntaxErrorKind::InvalidFlagValue => "syntax/invalid-flag-value",
+            SyntaxErrorKind::UnknownMountOption => "syntax/unknown-mount-option",
+            SyntaxErrorKind::InvalidMountOption => "syntax/invalid-mount-option",
+            SyntaxErrorKind::InvalidStageName => "syntax/invalid-stage-name",
+            SyntaxErrorKind::InvalidImageReference => "syntax/invalid-image-reference",
+            SyntaxErrorKind::InvalidPort => "syntax/invalid-port",
+            SyntaxErrorKind::InvalidSignal => "syntax/invalid-signal",
+            SyntaxErrorKind::InvalidOnbuildTrigger => "syntax/invalid-onbuild-trigger",
+            SyntaxErrorKind::JsonSingleQuotes => "syntax/json-single-quotes",
+            SyntaxErrorKind::MalformedJson => "syntax/malformed-json",
+            SyntaxErrorKind::BadSubstitution => "syntax/bad-substitution",
         }
     }
 }

@@ -196,6 +196,7 @@ pub(crate) fn build_instruction(raw: RawInstruction, escape: char, errors: &mut 
         trigger.heredocs = instruction.heredocs.clone();
         builder.check_arguments(trigger, heredoc_count, errors);
     }
+    super::validate::check_instruction(&instruction, escape, errors);
     instruction
 }
 

@@ -10,6 +10,7 @@ mod lexer;
 mod line_index;
 mod text_range;
 mod tree;
+mod validate;
 mod variables;
 mod words;
 
