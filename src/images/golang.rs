@@ -357,8 +357,15 @@ fn resolve_variant(suite: Suite, head: &str, day: Day) -> Variant {
 }
 
 /// `${GO_VERSION}-alpine`: the version is unknown, but a literal suite after the last variable
-/// still says which variant it is. Anything else with a variable is unknown.
+/// still says which variant it is, as does `-alpine${ALPINE_VERSION}` at the end. Anything else
+/// with a variable is unknown.
 fn variant_after_variable(tag: &str) -> Variant {
+    if let Some((_, alpine_version)) = tag.split_once("-alpine$") {
+        let alpine_version = &tag[tag.len() - alpine_version.len() - 1..];
+        if variable_len(alpine_version) == Some(alpine_version.len()) {
+            return Variant::Alpine { version: None, pinned: true };
+        }
+    }
     let Some((_, after_dollar)) = tag.rsplit_once('$') else { return Variant::Unknown };
     let rest = if after_dollar.starts_with('{') {
         tag.rsplit_once('}').map_or("", |(_, rest)| rest)
@@ -374,6 +381,27 @@ fn variant_after_variable(tag: &str) -> Variant {
             suite => resolve_variant(suite, "", table::data_date()),
         },
         _ => Variant::Unknown,
+    }
+}
+
+/// The length of the variable reference (`$NAME` or `${…}`, nested braces included) that
+/// `text` starts with.
+fn variable_len(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('$')?;
+    if rest.starts_with('{') {
+        let mut depth = 0usize;
+        for (index, c) in rest.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 1 => return Some(1 + index + 1),
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        None
+    } else {
+        let name = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+        (name > 0).then_some(1 + name)
     }
 }
 

@@ -169,7 +169,7 @@ impl RuntimeImage {
             _ => match parsed.official_name() {
                 Some("alpine") => alpine(tag, tag_is_variable),
                 Some("busybox") => busybox(tag, tag_is_variable),
-                Some("debian") => debian(tag),
+                Some("debian") => debian(parsed.tag),
                 Some("ubuntu") => ubuntu(),
                 Some("golang") => golang(GolangImage::from_tag(parsed.tag, parsed.digest)),
                 _ => RuntimeImage::unknown(),
@@ -247,6 +247,8 @@ fn distroless_tag(tag: &str) -> DistrolessTag {
     const ARCHITECTURES: [&str; 6] = ["amd64", "arm64", "arm", "s390x", "ppc64le", "riscv64"];
     let base = match tag.rsplit_once('-') {
         Some((base, arch)) if ARCHITECTURES.contains(&arch) => base,
+        // `nonroot-${ARCH}`: a variable can only stand for the architecture there.
+        Some((base, arch)) if arch.starts_with('$') && !base.contains('$') => base,
         _ => tag,
     };
     match base {
@@ -354,7 +356,7 @@ fn busybox_version(tag: &str) -> Option<(u32, u32)> {
 
 /// `debian:bookworm`, `debian:12-slim`, `debian:trixie-20260801`, `debian:stable`.
 fn debian(tag: Option<&str>) -> RuntimeImage {
-    let release = tag.and_then(|tag| {
+    let release = tag.filter(|tag| !tag.contains('$')).and_then(|tag| {
         let first = tag.split(['-', '.']).next().unwrap_or(tag);
         match first {
             // The moving names, as of the tables' date (Debian 13 was released in August 2025).

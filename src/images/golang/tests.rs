@@ -143,6 +143,16 @@ fn classifies_golang_references() {
             "golang:${GO_VERSION:-1.22}-bookworm",
             "go ? | Unknown | debian bookworm pinned | Glibc | gcc | cgo on | no such tag",
         ),
+        (
+            "golang:${GO_VERSION}-alpine${ALPINE}",
+            "go ? | Unknown | alpine ? pinned | Musl | no gcc | cgo on? | no such tag",
+        ),
+        ("golang:1.26-alpine$ALPINE", "go ? | Unknown | alpine ? pinned | Musl | no gcc | cgo on? | no such tag"),
+        ("golang:1.26-alpine${A}${B}", "go ? | Unknown | variant ? | Unknown | gcc? | cgo on? | no such tag"),
+        (
+            "golang:1.${MINOR}.${PATCH}-trixie",
+            "go ? | Unknown | debian trixie pinned | Glibc | gcc | cgo on | no such tag",
+        ),
         ("golang:${GO}-${DISTRO}", "go ? | Unknown | variant ? | Unknown | gcc? | cgo on? | no such tag"),
         ("golang:1.${MINOR}", "go ? | Unknown | variant ? | Unknown | gcc? | cgo on? | no such tag"),
         (
@@ -248,6 +258,24 @@ fn malformed_tags_never_panic() {
         assert!(!image.tag_known, "{tag:?}");
         let _ = summary(&image);
         let _ = GolangImage::from_reference(&format!("golang:{tag}"));
+    }
+}
+
+#[test]
+fn variable_references_have_their_length() {
+    let cases = [
+        ("$A", Some(2)),
+        ("$A_1-x", Some(4)),
+        ("${A}", Some(4)),
+        ("${A:-${B}}x", Some(10)),
+        ("${A", None),
+        ("$", None),
+        ("$-", None),
+        ("A", None),
+        ("${é}", Some(5)),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(variable_len(text), expected, "{text}");
     }
 }
 

@@ -81,6 +81,14 @@ fn classifies_runtime_images() {
             "distroless Java debian12 Latest | Glibc | no shell | certs | tzdata | passwd | user root(0) | nonroot 65532 | None",
         ),
         (
+            "gcr.io/distroless/static-debian13:nonroot-${DISTROLESS_ARCH}",
+            "distroless Static debian13 Nonroot | None | no shell | certs | tzdata | passwd | user nonroot(65532) | nonroot 65532 | None",
+        ),
+        (
+            "gcr.io/distroless/static-debian12:${TAG}-amd64",
+            "distroless Static debian12 Unknown | None | shell? | certs | tzdata | passwd | user ? | nonroot 65532 | None",
+        ),
+        (
             "gcr.io/distroless/static-debian12:${TAG}",
             "distroless Static debian12 Unknown | None | shell? | certs | tzdata | passwd | user ? | nonroot 65532 | None",
         ),
@@ -138,6 +146,7 @@ fn classifies_runtime_images() {
             "debian:stable-slim",
             "debian trixie | Glibc | shell | no certs | tzdata? | passwd | user root(0) | nonroot - | Apt",
         ),
+        ("debian:${DEBIAN}", "debian ? | Glibc | shell | no certs | tzdata? | passwd | user root(0) | nonroot - | Apt"),
         ("debian:sid", "debian ? | Glibc | shell | no certs | tzdata? | passwd | user root(0) | nonroot - | Apt"),
         ("ubuntu:24.04", "Ubuntu | Glibc | shell | no certs | no tzdata | passwd | user root(0) | nonroot - | Apt"),
         // Chainguard
