@@ -1,0 +1,76 @@
+//! Parsed files cached by path and validated by (modification time, length) on every use.
+//!
+//! A hit costs one `stat`; a changed file is read and parsed again. `invalidate` drops entries
+//! explicitly (the language server forwards `workspace/didChangeWatchedFiles`), which also
+//! catches edits that keep both the time stamp and the length.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::read::{self, Probe, Stamp};
+use crate::workspace::model::{FileState, SkipReason};
+
+type Outcome<T> = Result<Arc<T>, SkipReason>;
+
+struct Entry {
+    stamp: Stamp,
+    /// An `Outcome<T>` for the `T` the file was parsed into.
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+#[derive(Default)]
+pub(crate) struct FileCache {
+    entries: Mutex<HashMap<PathBuf, Entry>>,
+}
+
+impl FileCache {
+    /// The file at `path` parsed by `parse`, from the cache when the file is unchanged.
+    pub(crate) fn load<T: Send + Sync + 'static>(
+        &self,
+        root: &Path,
+        path: &Path,
+        limit: u64,
+        parse: impl FnOnce(&[u8]) -> Result<T, SkipReason>,
+    ) -> FileState<T> {
+        let (real, stamp) = match read::probe(root, path) {
+            Probe::Missing => {
+                self.lock().remove(path);
+                return FileState::Missing;
+            }
+            Probe::Skipped(reason) => return FileState::Skipped(reason),
+            Probe::File { real, stamp } => (real, stamp),
+        };
+        if let Some(entry) = self.lock().get(path).filter(|e| e.stamp == stamp)
+            && let Some(outcome) = entry.value.downcast_ref::<Outcome<T>>()
+        {
+            return to_state(outcome.clone());
+        }
+        // Read and parse without holding the lock: other threads keep using the cache.
+        let outcome: Outcome<T> = read::read_bounded(&real, stamp, limit).and_then(|bytes| parse(&bytes)).map(Arc::new);
+        self.lock().insert(path.to_path_buf(), Entry { stamp, value: Arc::new(outcome.clone()) });
+        to_state(outcome)
+    }
+
+    /// Forgets `path` and everything below it.
+    pub(crate) fn invalidate(&self, path: &Path) {
+        self.lock().retain(|cached, _| !cached.starts_with(path));
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Entry>> {
+        // A panic elsewhere cannot leave an entry half-written: keep using the map.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn to_state<T>(outcome: Outcome<T>) -> FileState<T> {
+    match outcome {
+        Ok(value) => FileState::Loaded(value),
+        Err(reason) => FileState::Skipped(reason),
+    }
+}
