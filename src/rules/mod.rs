@@ -21,7 +21,7 @@ pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
 
 use registry::{is_buildkit_check, is_shell_rule};
 
-use crate::syntax::{Dockerfile, Parse, TextEdit, TextRange};
+use crate::syntax::{Dockerfile, Parse, ShellScript, ShellScripts, TextEdit, TextRange};
 
 /// How serious a finding is. Ordered from most to least serious.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,6 +114,16 @@ pub struct Context<'a> {
     pub dockerfile: &'a Dockerfile,
     pub text: &'a str,
     pub options: &'a RuleOptions,
+    /// The shell model of each RUN, parsed on first use and shared by every rule.
+    shells: ShellScripts<'a>,
+}
+
+impl Context<'_> {
+    /// The shell script of the RUN (or `ONBUILD RUN`) at this instruction index; see
+    /// [`crate::syntax::run_script`] for when there is none.
+    pub fn shell(&self, instruction: usize) -> Option<&ShellScript> {
+        self.shells.get(instruction)
+    }
 }
 
 /// Settings that individual rules read; they come from `gantry.toml`, `.hadolint.yaml` or the editor.
@@ -213,7 +223,8 @@ pub fn check_with_config(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
     let dockerfile = parse.dockerfile();
     let suppressions =
         if config.honour_suppressions { Suppressions::read(dockerfile, parse.text()) } else { Suppressions::default() };
-    let context = Context { parse, dockerfile, text: parse.text(), options: &config.options };
+    let shells = ShellScripts::new(parse.text(), dockerfile);
+    let context = Context { parse, dockerfile, text: parse.text(), options: &config.options, shells };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()

@@ -8,9 +8,9 @@ mod instructions;
 mod keyword;
 mod lexer;
 mod line_index;
+mod shell;
 mod text_range;
 mod tree;
-mod validate;
 mod variables;
 mod words;
 
@@ -24,6 +24,10 @@ pub use instructions::{
 pub use keyword::{Keyword, edit_distance, suggest_keyword};
 pub use lexer::{Directive, Heredoc, KNOWN_DIRECTIVES};
 pub use line_index::{LineCol, LineIndex};
+pub use shell::{
+    Assignment, Connector, Nesting, Redirect, ScriptOrigin, ShellScript, ShellScripts, ShellWord, SimpleCommand,
+    parse_shell, run_script,
+};
 pub use text_range::TextRange;
 pub use tree::{language, tree_fingerprint};
 pub use variables::{VariableRef, variable_references};
