@@ -11,6 +11,7 @@ mod line_index;
 mod shell;
 mod text_range;
 mod tree;
+mod validate;
 mod variables;
 mod words;
 
