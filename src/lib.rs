@@ -3,6 +3,7 @@
 //! Layers, in dependency order (see the README's Architecture section):
 //! `syntax` → `workspace` → `rules` → `ide` → `lsp` / `cli`.
 
+pub mod build;
 pub mod cli;
 pub mod ide;
 pub mod images;

@@ -4,10 +4,12 @@
 //! syntax errors (possibly empty).
 
 mod errors;
+mod gocmd;
 mod instructions;
 mod keyword;
 mod lexer;
 mod line_index;
+mod scope;
 mod shell;
 mod text_range;
 mod tree;
@@ -22,9 +24,13 @@ pub use instructions::{
     Command, Copy, Flag, From, Healthcheck, ImageRef, Instruction, InstructionKind, KeyValue, Mount, MountOption, Run,
     Word, parse_image,
 };
+pub use gocmd::{GoCommand, GoFlag, GoSubcommand, LinkerFlags, XDefinition, go_commands};
 pub use keyword::{Keyword, edit_distance, suggest_keyword};
 pub use lexer::{Directive, Heredoc, KNOWN_DIRECTIVES};
 pub use line_index::{LineCol, LineIndex};
+pub use scope::{
+    AUTOMATIC_PLATFORM_ARGS, Definition, Expansion, PROXY_ARGS, Scope, StageBase, VariableKind,
+};
 pub use shell::{
     Assignment, Connector, Nesting, Redirect, ScriptOrigin, ShellScript, ShellScripts, ShellWord, SimpleCommand,
     parse_shell, run_script,
