@@ -276,7 +276,8 @@ pub(super) fn check_port(word: &Word, errors: &mut Vec<SyntaxError>) {
         return;
     }
     let container_start = value.rfind(':').map_or(0, |i| i + 1);
-    let host_part = value[..container_start].trim_end_matches(':');
+    // Everything before the last `:` (without it): `[ip:]hostport`.
+    let host_part = &value[..container_start.saturating_sub(1)];
     let container = &value[container_start..];
     let (port, protocol) = match container.split_once('/') {
         Some((port, protocol)) => (port, Some(protocol)),
@@ -307,7 +308,7 @@ pub(super) fn check_port(word: &Word, errors: &mut Vec<SyntaxError>) {
     };
     // A host port (`8080:80`) is discouraged (ExposeInvalidFormat) but accepted when it parses.
     let host_port = host_part.rsplit(':').next().unwrap_or("");
-    if container_start > 0 {
+    if container_start > 0 && !host_port.is_empty() {
         let host_start = container_start - 1 - host_port.len();
         match port_range(host_port) {
             Err(why) => errors.push(SyntaxError::new(
