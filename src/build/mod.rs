@@ -157,6 +157,22 @@ impl Build {
         self.stages.iter().flat_map(|stage| stage.go_runs.iter().map(move |run| (stage, run)))
     }
 
+    /// Whether stage `child` is stage `ancestor` or is built on it through `FROM <stage>` chains.
+    pub fn is_based_on(&self, child: usize, ancestor: usize) -> bool {
+        let mut current = child;
+        // Bounded: a stage can only be built on earlier stages, so a chain is at most this long.
+        for _ in 0..=self.stages.len() {
+            if current == ancestor {
+                return true;
+            }
+            match self.stages.get(current).map(|s| &s.base) {
+                Some(StageBase::Stage(parent)) if *parent < current => current = *parent,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Whether the Dockerfile builds Go at all: a golang base or a `go` command somewhere. A file
     /// that only packages a prebuilt binary gets no Go-build findings.
     pub fn builds_go(&self) -> bool {

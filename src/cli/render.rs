@@ -134,6 +134,7 @@ mod tests {
             range: TextRange::empty(0),
             message: String::new(),
             fixes: Vec::new(),
+            related: Vec::new(),
         };
         let mut f = file("");
         assert_eq!(summary(&[]), "no Dockerfiles checked");
@@ -155,6 +156,7 @@ mod tests {
                 range,
                 message: "m".into(),
                 fixes: Vec::new(),
+                related: Vec::new(),
             };
             render_one(&renderer, &f, &diagnostic)
         };

@@ -10,18 +10,23 @@ mod registry;
 mod suppression;
 
 mod buildkit;
+mod go;
 mod hadolint;
 mod shell;
 
+use std::cell::OnceCell;
 use std::fmt;
+use std::sync::Arc;
 
 pub use config::{Config, ConfigLayer, ConfigProblem, ConfigSource};
-pub use registry::{ALL, find, suggest_code};
+pub use registry::{ALL, Tag, find, suggest_code, tags};
 pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
 
 use registry::{is_buildkit_check, is_shell_rule};
 
+use crate::build::Build;
 use crate::syntax::{Dockerfile, Parse, ShellScript, ShellScripts, TextEdit, TextRange};
+use crate::workspace::{BuildContext, Workspace};
 
 /// How serious a finding is. Ordered from most to least serious.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +78,18 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub message: String,
     pub fixes: Vec<Fix>,
+    /// Other places that explain the finding (the `go` line in go.mod, a variable's declaration).
+    pub related: Vec<Related>,
+}
+
+/// A place related to a finding, in this Dockerfile or in another file of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file, relative to the workspace folder; `None` for the Dockerfile itself.
+    pub path: Option<String>,
+    /// Byte range in that file.
+    pub range: TextRange,
+    pub message: String,
 }
 
 /// A rule: its identity, its documentation and its check.
@@ -116,6 +133,10 @@ pub struct Context<'a> {
     pub options: &'a RuleOptions,
     /// The shell model of each RUN, parsed on first use and shared by every rule.
     shells: ShellScripts<'a>,
+    /// The Go project around the Dockerfile, when the caller knows it (the Go rules stay silent otherwise).
+    pub go: Option<&'a GoFacts>,
+    /// The simulated build, computed on first use.
+    build: OnceCell<Build>,
 }
 
 impl Context<'_> {
@@ -123,6 +144,33 @@ impl Context<'_> {
     /// [`crate::syntax::run_script`] for when there is none.
     pub fn shell(&self, instruction: usize) -> Option<&ShellScript> {
         self.shells.get(instruction)
+    }
+
+    /// The build as BuildKit would run it (stages, environment, copies, `go` commands).
+    pub fn build(&self) -> &Build {
+        self.build.get_or_init(|| Build::simulate(self.parse))
+    }
+}
+
+/// What the Go rules know about the project a Dockerfile builds.
+#[derive(Clone)]
+pub struct GoFacts {
+    pub workspace: Arc<Workspace>,
+    /// The build context, the module and the ignore file in effect for this Dockerfile.
+    pub context: BuildContext,
+}
+
+impl fmt::Debug for GoFacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GoFacts").field("root", &self.workspace.root()).field("context", &self.context).finish()
+    }
+}
+
+impl GoFacts {
+    /// The facts for the Dockerfile at `dockerfile` (relative to the workspace folder).
+    pub fn for_dockerfile(workspace: Arc<Workspace>, dockerfile: &str) -> GoFacts {
+        let context = workspace.build_context(dockerfile);
+        GoFacts { workspace, context }
     }
 }
 
@@ -165,6 +213,7 @@ impl Sink {
             range,
             message: message.into(),
             fixes: Vec::new(),
+            related: Vec::new(),
         });
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
@@ -172,6 +221,12 @@ impl Sink {
 }
 
 impl Diagnostic {
+    /// Points at another place that explains the finding.
+    pub fn with_related(&mut self, path: Option<String>, range: TextRange, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related { path, range, message: message.into() });
+        self
+    }
+
     /// Adds a fix made of one edit.
     pub fn with_fix(&mut self, title: impl Into<String>, range: TextRange, new_text: impl Into<String>, safe: bool) {
         self.fixes.push(Fix { title: title.into(), edits: vec![TextEdit { range, new_text: new_text.into() }], safe });
@@ -220,11 +275,17 @@ pub fn check_with(parse: &Parse, selection: &Selection) -> Vec<Diagnostic> {
 /// The findings under `config`: selected rules at their configured severities, syntax errors,
 /// minus what the file's suppression comments silence, plus problems in those comments.
 pub fn check_with_config(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
+    check_with_facts(parse, config, None)
+}
+
+/// Like [`check_with_config`], with the Go project around the Dockerfile for the Go rules.
+pub fn check_with_facts(parse: &Parse, config: &Config, go: Option<&GoFacts>) -> Vec<Diagnostic> {
     let dockerfile = parse.dockerfile();
     let suppressions =
         if config.honour_suppressions { Suppressions::read(dockerfile, parse.text()) } else { Suppressions::default() };
     let shells = ShellScripts::new(parse.text(), dockerfile);
-    let context = Context { parse, dockerfile, text: parse.text(), options: &config.options, shells };
+    let context =
+        Context { parse, dockerfile, text: parse.text(), options: &config.options, shells, go, build: OnceCell::new() };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
@@ -234,6 +295,7 @@ pub fn check_with_config(parse: &Parse, config: &Config) -> Vec<Diagnostic> {
             range: error.range,
             message: error.message.clone(),
             fixes: Vec::new(),
+            related: Vec::new(),
         })
         .collect();
     let runs = |rule: &Rule| {

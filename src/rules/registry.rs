@@ -4,13 +4,13 @@
 
 use std::sync::LazyLock;
 
-use super::{Rule, buildkit, hadolint, shell};
+use super::{Rule, buildkit, go, hadolint, shell};
 use crate::syntax::edit_distance;
 
 /// Every rule, sorted by code; codes are unique (checked by a test).
 pub static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static Rule> =
-        [buildkit::RULES, hadolint::RULES, shell::RULES].into_iter().flatten().copied().collect();
+        [buildkit::RULES, go::RULES, hadolint::RULES, shell::RULES].into_iter().flatten().copied().collect();
     all.sort_by_key(|rule| rule.code);
     all
 });

@@ -105,6 +105,7 @@ impl Suppressions {
             range: problem.range,
             message: problem.message.clone(),
             fixes: Vec::new(),
+            related: Vec::new(),
         })
     }
 
