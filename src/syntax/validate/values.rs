@@ -459,3 +459,56 @@ fn path_component_ok(component: &str) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        for ok in ["0", "30s", "1m30s", "1.5h", "500ms", "+2s", "1h2m3s4ms5us6ns", "3000\u{b5}s"] {
+            assert_eq!(duration_problem(ok), None, "{ok}");
+        }
+        for bad in ["30", "5x", "-1s", "10us", "", "s", ".s", "1..5s", "1e3s"] {
+            assert!(duration_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn modes() {
+        for ok in ["0644", "755", "7777", "u=rwx,go=rx", "+x", "a-w", "g=u", "u+s,o-t"] {
+            assert_eq!(chmod_problem(ok), None, "{ok}");
+        }
+        for bad in ["10000", "0789", "64a", "u+q", "u", "rwx", "u+x,"] {
+            assert!(chmod_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn platforms_signals_sizes_and_digests() {
+        for ok in ["linux/amd64", "linux/arm/v7", "arm64", "windows", "windows(10.0.17763)/amd64"] {
+            assert_eq!(platform_problem(ok), None, "{ok}");
+        }
+        for bad in ["linux/amd64,linux/arm64", "amd65", "linux//amd64", "a/b/c/d", "linux/*"] {
+            assert!(platform_problem(bad).is_some(), "{bad}");
+        }
+        assert!(is_signal_name("sigterm") && is_signal_name("KILL") && is_signal_name("SIGRTMAX-1"));
+        assert!(!is_signal_name("SIGRTMIN+16") && !is_signal_name("TERMINATE"));
+        assert!(is_ram_size("64m") && is_ram_size("1.5GiB") && is_ram_size("10 kb") && is_ram_size("4096"));
+        assert!(!is_ram_size("lots") && !is_ram_size("1.") && !is_ram_size("m"));
+        assert_eq!(digest_problem(&format!("sha256:{}", "a".repeat(64))), None);
+        assert!(digest_problem(&format!("sha256:{}", "A".repeat(64))).is_some());
+        assert!(is_git_source("https://github.com/org/repo.git#main") && !is_git_source("https://example.com/a.tgz"));
+    }
+
+    #[test]
+    fn image_path_components() {
+        assert!(path_component_ok("my-app__x.y") && path_component_ok("a---b"));
+        assert!(
+            !path_component_ok("a..b")
+                && !path_component_ok("-a")
+                && !path_component_ok("")
+                && !path_component_ok("a_")
+        );
+    }
+}
