@@ -4,8 +4,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use super::discover::discover;
-use super::{CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, json, render, report_error};
-use crate::rules::Diagnostic;
+use super::{
+    CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, checkstyle, github, json, render, report_error, sarif,
+};
+use crate::rules::{Config, Diagnostic};
 use crate::syntax::{self, LineIndex};
 
 /// A linted file: its text, line index and findings (sorted by position).
@@ -19,12 +21,20 @@ pub(super) struct CheckedFile {
 
 /// Runs `gantry check` and returns the process exit status.
 pub(super) fn run(args: &CheckArgs) -> u8 {
+    // Seam for configuration files: `--config` / gantry.toml layers merge here, under the flags.
+    let config = match args.select.config() {
+        Ok(config) => config,
+        Err(message) => {
+            report_error(&message);
+            return EXIT_ERROR;
+        }
+    };
     let discovered = discover(&args.paths);
     let mut errors = discovered.errors;
     let mut files = Vec::with_capacity(discovered.files.len());
     for path in discovered.files {
         match std::fs::read_to_string(&path) {
-            Ok(text) => files.push(check_text(path, text)),
+            Ok(text) => files.push(check_text(path, text, &config)),
             Err(err) if err.kind() == io::ErrorKind::InvalidData => {
                 errors.push(format!("cannot read {}: not valid UTF-8", path.display()));
             }
@@ -56,9 +66,9 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn check_text(path: PathBuf, text: String) -> CheckedFile {
+fn check_text(path: PathBuf, text: String, config: &Config) -> CheckedFile {
     let parse = syntax::parse(&text);
-    let diagnostics = crate::ide::diagnostics(&parse);
+    let diagnostics = crate::ide::diagnostics_with(&parse, config);
     tracing::debug!(path = %path.display(), findings = diagnostics.len(), "checked");
     let line_index = LineIndex::new(&text);
     CheckedFile { path, text, line_index, diagnostics }
@@ -69,6 +79,9 @@ fn write_output(args: &CheckArgs, files: &[CheckedFile]) -> io::Result<()> {
     match args.format {
         Format::Human => render::write_human(&mut out, files, args.color.enabled())?,
         Format::Json => json::write_json(&mut out, files)?,
+        Format::Sarif => sarif::write_sarif(&mut out, files, std::env::current_dir().ok().as_deref())?,
+        Format::Github => github::write_github(&mut out, files)?,
+        Format::Checkstyle => checkstyle::write_checkstyle(&mut out, files)?,
     }
     out.flush()
 }

@@ -1,13 +1,22 @@
 //! The command line: `gantry lsp`, `gantry check` and friends.
 //!
 //! This module holds the clap definition and the dispatch; `check` discovers and lints files,
-//! `render` prints findings for humans and `json` for machines. Nothing here prints with
-//! `print!`: stdout is the LSP transport, so output goes through explicitly locked handles.
+//! `render` prints findings for humans, and `json`, `sarif`, `github` and `checkstyle` for
+//! machines; `explain` prints rule documentation, generated as reference pages by `docs`. Nothing
+//! here prints with `print!`: stdout is the LSP transport, so output goes through explicitly locked
+//! handles.
 
 mod check;
+mod checkstyle;
 mod discover;
+pub mod docs;
+mod explain;
+mod github;
 mod json;
+mod location;
 mod render;
+mod sarif;
+mod select;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -57,6 +66,16 @@ enum Command {
         after_long_help = CHECK_AFTER_HELP
     )]
     Check(CheckArgs),
+    /// Show the documentation of a rule
+    #[command(
+        long_about = "Show the documentation of a rule: its name, default severity, reference page, and what it \
+                      finds, why it matters and how to fix it.\n\n\
+                      CODE is a rule code such as DL3008 or StageNameCasing (any case), or a syntax-error \
+                      code such as syntax/unknown-instruction."
+    )]
+    Rule(RuleArgs),
+    /// List every rule with its name and default severity
+    Rules(RulesArgs),
 }
 
 const CHECK_AFTER_HELP: &str = "\
@@ -72,14 +91,18 @@ File discovery:
 Exit status:
   0  no finding reached the fail level
   1  at least one finding reached the fail level
-  2  usage error, or a PATH or file that could not be read (including files that are not UTF-8);
+  2  usage error (an unknown rule code, say), or a PATH or file that could not be read (including files that are not UTF-8);
      the other paths are still checked and their findings printed
 
 Examples:
   gantry check                          check every Dockerfile under the current directory
   gantry check docker/ Dockerfile.dev   check a directory and a single file
   gantry check --format json .          machine-readable findings for CI
-  gantry check --fail-level error       only fail on errors, not on warnings";
+  gantry check --format sarif > gantry.sarif
+                                        SARIF 2.1.0 for GitHub code scanning
+  gantry check --format github          annotations in a GitHub Actions log
+  gantry check --fail-level error       only fail on errors, not on warnings
+  gantry check --ignore DL3008,DL3018   skip two rules (see `gantry rules`)";
 
 #[derive(Debug, Args)]
 struct LspArgs {
@@ -112,6 +135,32 @@ struct CheckArgs {
     /// Findings below this level are still printed but do not fail the run.
     #[arg(long, value_enum, default_value_t = FailLevel::Warning, value_name = "SEVERITY")]
     fail_level: FailLevel,
+
+    #[command(flatten)]
+    select: select::SelectArgs,
+}
+
+#[derive(Debug, Args)]
+struct RuleArgs {
+    /// The rule code (case-insensitive)
+    #[arg(value_name = "CODE")]
+    code: String,
+}
+
+#[derive(Debug, Args)]
+struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+/// Formats of `gantry rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    /// An aligned table
+    Human,
+    /// A JSON array of rules
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,6 +169,12 @@ enum Format {
     Human,
     /// A JSON array of findings with 1-based lines and character columns
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning), columns in UTF-16 code units
+    Sarif,
+    /// GitHub Actions workflow commands, which become annotations
+    Github,
+    /// Checkstyle XML
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -182,6 +237,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Lsp(LspArgs { stdio: _ }) => crate::lsp::run_stdio(),
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Rule(args) => ExitCode::from(explain::rule(&args.code)),
+        Command::Rules(args) => ExitCode::from(explain::rules(args.format)),
     }
 }
 
@@ -201,4 +258,18 @@ fn init_logging() {
 /// Writes `gantry: <message>` to stderr, ignoring failures (there is nowhere left to report them).
 fn report_error(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "gantry: {message}");
+}
+
+/// Runs `write` on a buffered, locked stdout; returns the exit status (a closed pipe is not worth a
+/// message, any other write error is).
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> u8 {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_ERROR,
+        Err(err) => {
+            report_error(&format!("cannot write output: {err}"));
+            EXIT_ERROR
+        }
+    }
 }
