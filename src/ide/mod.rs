@@ -10,7 +10,7 @@ mod hover;
 mod testing;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
-pub use diagnostics::{diagnostics, diagnostics_with};
+pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
 pub use goto_definition::goto_definition;

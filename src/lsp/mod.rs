@@ -6,6 +6,7 @@ pub mod document;
 pub mod position;
 mod server;
 mod state;
+mod workspaces;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -18,7 +18,9 @@ use super::state::{Negotiated, Snapshot, State};
 use crate::ide;
 use crate::rules::ConfigSource;
 use crate::syntax::TextRange;
+use crate::workspace::Workspace;
 
+#[derive(Clone)]
 pub(super) struct Server {
     client: Client,
     state: Arc<State>,
@@ -35,14 +37,25 @@ impl Server {
         let negotiated = self.state.negotiated();
         // Settings may change while computing (a `workspace/configuration` answer racing a didOpen);
         // then compute again rather than publish what the old settings said.
+        let (facts, opened) = self.state.workspaces.facts_for(&uri);
+        if let Some(workspace) = opened {
+            self.republish_when_indexed(workspace);
+        }
         let (diagnostics, sources) = loop {
             let generation = self.state.config.generation();
             let (config, sources) = self.state.config.for_document(&uri);
             let Some(diagnostics) = guarded("diagnostics", || {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
-                ide::diagnostics_with(&snapshot.parse, &config)
+                ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref())
                     .iter()
-                    .map(|d| converter.diagnostic(d, &negotiated))
+                    .map(|d| {
+                        let mut converted = converter.diagnostic(d, &negotiated);
+                        if negotiated.related_information && !d.related.is_empty() {
+                            converted.related_information =
+                                Some(related_information(&uri, &converter, d, facts.as_ref()));
+                        }
+                        converted
+                    })
                     .collect::<Vec<_>>()
             }) else {
                 return;
@@ -85,6 +98,33 @@ impl Server {
                 .collect();
             self.client.publish_diagnostics(uri, diagnostics, None).await;
         }
+    }
+
+    /// Waits in the background for a workspace's package index, then publishes again: rules that
+    /// need the index stay silent until it is complete, and must speak once it is.
+    fn republish_when_indexed(&self, workspace: Arc<Workspace>) {
+        let server = self.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            loop {
+                tokio::time::sleep(INDEX_POLL).await;
+                let index = workspace.package_index();
+                if index.complete || index.truncated {
+                    tracing::info!(
+                        "indexed {} packages of {} in {:?}{}",
+                        index.packages.len(),
+                        workspace.root().display(),
+                        started.elapsed(),
+                        if index.truncated { " (stopped at a limit)" } else { "" }
+                    );
+                    server.republish_all().await;
+                    return;
+                }
+                if server.state.shutdown_requested.load(Ordering::SeqCst) {
+                    return;
+                }
+            }
+        });
     }
 
     /// Re-publishes every open document, after a configuration change.
@@ -144,6 +184,34 @@ impl Server {
     }
 }
 
+/// The related places of a finding as LSP locations; places in other files are converted with
+/// those files' text as it is on disk.
+fn related_information(
+    uri: &Uri,
+    converter: &Converter<'_>,
+    diagnostic: &crate::rules::Diagnostic,
+    facts: Option<&crate::rules::GoFacts>,
+) -> Vec<DiagnosticRelatedInformation> {
+    diagnostic
+        .related
+        .iter()
+        .filter_map(|related| {
+            let location = match (&related.path, facts) {
+                (None, _) => Location::new(uri.clone(), converter.range(related.range)),
+                (Some(path), Some(facts)) => {
+                    let absolute = facts.workspace.absolute(path);
+                    let text = std::fs::read_to_string(&absolute).ok()?;
+                    let rope = Rope::from_str(&text);
+                    let other = Converter { rope: &rope, encoding: converter.encoding };
+                    Location::new(Uri::from_file_path(&absolute)?, other.range(related.range))
+                }
+                (Some(_), None) => return None,
+            };
+            Some(DiagnosticRelatedInformation { location, message: related.message.clone() })
+        })
+        .collect()
+}
+
 /// Runs analysis code, turning a panic into a logged `None` so one bad document cannot take the
 /// server down.
 fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
@@ -162,7 +230,26 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
 }
 
 /// Files whose changes affect diagnostics: configuration now, the Go workspace as it is modelled.
-const WATCHED_GLOBS: &[&str] = &["**/gantry.toml", "**/.hadolint.yaml", "**/.hadolint.yml"];
+const WATCHED_GLOBS: &[&str] = &[
+    "**/gantry.toml",
+    "**/.hadolint.yaml",
+    "**/.hadolint.yml",
+    "**/go.mod",
+    "**/go.work",
+    "**/go.sum",
+    "**/*.go",
+    "**/.dockerignore",
+    "**/*.dockerignore",
+    "**/vendor/modules.txt",
+    "**/compose.yaml",
+    "**/compose.yml",
+    "**/docker-compose.yaml",
+    "**/docker-compose.yml",
+    "**/docker-bake.hcl",
+];
+
+/// How often the server checks whether a workspace's background indexing has finished.
+const INDEX_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The code action kind of "fix all safe problems", so editors can run it on save.
 const FIX_ALL_KIND: &str = "source.fixAll.gantry";
@@ -210,6 +297,7 @@ impl LanguageServer for Server {
                 .unwrap_or(false),
             code_description: publish.and_then(|p| p.code_description_support).unwrap_or(false),
             diagnostic_tags: publish.and_then(|p| p.tag_support.as_ref()).is_some(),
+            related_information: publish.and_then(|p| p.related_information).unwrap_or(false),
         });
         #[allow(deprecated)] // `root_uri` is the fallback for clients without workspace folders.
         let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
@@ -217,7 +305,8 @@ impl LanguageServer for Server {
             (None, Some(root)) => root.to_file_path().map(|p| p.into_owned()).into_iter().collect(),
             (None, None) => Vec::new(),
         };
-        self.state.config.set_roots(roots);
+        self.state.config.set_roots(roots.clone());
+        self.state.workspaces.set_roots(roots);
         if let Some(options) = &params.initialization_options {
             // Problems are shown once the client is initialized and can display messages.
             self.state.config.set_settings(options);
@@ -252,13 +341,14 @@ impl LanguageServer for Server {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let mut config_changed = false;
+        let mut changed = false;
         for change in &params.changes {
             if let Some(path) = change.uri.to_file_path() {
-                config_changed |= self.state.config.invalidate_if_config(&path);
+                changed |= self.state.config.invalidate_if_config(&path);
+                changed |= self.state.workspaces.invalidate(&path);
             }
         }
-        if config_changed {
+        if changed {
             self.republish_all().await;
         }
     }

@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::Uri;
 use super::config::ConfigStore;
 use super::document::Document;
 use super::position::Encoding;
+use super::workspaces::Workspaces;
 use crate::syntax::Parse;
 
 /// What the client told us in `initialize`.
@@ -28,6 +29,8 @@ pub(super) struct Negotiated {
     pub(super) code_description: bool,
     /// Diagnostics may carry `deprecated`/`unnecessary` tags.
     pub(super) diagnostic_tags: bool,
+    /// Diagnostics may point at related places (go.mod, a Go declaration).
+    pub(super) related_information: bool,
 }
 
 /// A read-only view of one document at one version.
@@ -45,6 +48,7 @@ pub(super) struct State {
     negotiated: Mutex<Negotiated>,
     pub(super) shutdown_requested: std::sync::atomic::AtomicBool,
     pub(super) config: ConfigStore,
+    pub(super) workspaces: Workspaces,
     /// Configuration files that currently have diagnostics published, so they can be cleared.
     config_files_with_problems: Mutex<HashSet<Uri>>,
 }
