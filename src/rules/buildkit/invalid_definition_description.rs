@@ -18,7 +18,7 @@ const DOCS: &str = "\
 Off by default, as in BuildKit, where it is experimental. Reports the comment line directly above
 a named stage's FROM or an ARG when its first word is not the stage's name or one of the ARG's
 names. Only the last comment line of the block directly above counts; a blank line or an empty
-`#` line ends the block. Suppression comments (`# check=…`, `# hadolint …`, `# gantry …`,
+`#` line ends the block. Suppression comments (`# check=…`, `# hadolint …`, `# gantry: …`,
 `# dockerfile-utils: …`) are skipped, so they neither count as descriptions nor hide one.
 
 ## Why it matters
@@ -46,7 +46,8 @@ unsafe because it changes what the outline shows.
 - Descriptions of build arguments and targets (https://docs.docker.com/reference/cli/docker/buildx/build/#descriptions)
 ";
 
-const PRAGMAS: [&str; 4] = ["check=", "hadolint ", "gantry", "dockerfile-utils:"];
+/// Suppression comments (compared in lower case): not descriptions, and skipped over.
+const PRAGMAS: [&str; 4] = ["check=", "hadolint ", "gantry:", "dockerfile-utils:"];
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let dockerfile = context.dockerfile;
@@ -96,7 +97,7 @@ fn description(dockerfile: &Dockerfile, instruction: &Instruction, text: &str) -
         if is_directive || body.is_empty() {
             return None;
         }
-        if PRAGMAS.iter().any(|p| body.starts_with(p)) {
+        if PRAGMAS.iter().any(|p| body.to_ascii_lowercase().starts_with(p)) {
             start = line_begin;
             continue;
         }
