@@ -2,6 +2,8 @@
 //! go.mod, and diagnostics that follow go.mod when it changes on disk.
 
 mod support;
+#[path = "../benches/common/workspace.rs"]
+mod workspace_gen;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,5 +77,43 @@ fn go_mod_changes_on_disk_update_the_dockerfile_diagnostics() {
     let message =
         back["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "GO101").unwrap()["message"].clone();
     assert!(message.as_str().unwrap().contains("go >= 1.24"), "{message}");
+    client.shutdown_and_exit();
+}
+
+#[test]
+fn first_diagnostics_arrive_before_a_10000_file_workspace_is_indexed() {
+    let root = workspace("ten_thousand");
+    workspace_gen::generate_workspace(&root, 10_000).unwrap();
+    // The generated Dockerfile is fine for GO101; make it too old so the finding shows.
+    let text = "FROM golang:1.21\nCOPY . .\nRUN go build -o /app ./cmd/app\n";
+    let uri = file_uri(&root.join("Dockerfile"));
+
+    let mut capabilities = default_capabilities();
+    capabilities["window"] = json!({ "workDoneProgress": true });
+    let mut client = LspClient::spawn();
+    let params = json!({
+        "processId": std::process::id(),
+        "workspaceFolders": [{ "uri": file_uri(&root), "name": "big" }],
+        "capabilities": capabilities,
+    });
+    client.request_ok("initialize", params);
+    client.notify("initialized", json!({}));
+    client.open(&uri, 1, text);
+    let first = client.diagnostics(&uri, 1);
+    assert!(first.iter().any(|d| d["code"] == "GO101"), "{first:?}");
+    // Indexing was still running when those diagnostics came: its end is reported afterwards.
+    let progress_before = client.history().iter().filter(|m| m["method"] == "$/progress").count();
+    // Generous: a debug build indexing 10,000 files on a busy CI machine.
+    let end = client.wait_for_within(std::time::Duration::from_secs(300), "the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let summary = end["params"]["value"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(summary.starts_with("1001 packages"), "{summary}");
+    let ended_at =
+        client.history().iter().position(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
+    let first_at = client.history().iter().position(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert!(first_at < ended_at, "diagnostics waited for indexing ({progress_before} progress messages before them)");
+    // Once indexed, the document is published again.
+    client.wait_for_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str());
     client.shutdown_and_exit();
 }

@@ -106,17 +106,21 @@ impl Server {
         let server = self.clone();
         tokio::spawn(async move {
             let started = std::time::Instant::now();
+            let progress = server.begin_index_progress(&workspace).await;
             loop {
                 tokio::time::sleep(INDEX_POLL).await;
                 let index = workspace.package_index();
                 if index.complete || index.truncated {
-                    tracing::info!(
-                        "indexed {} packages of {} in {:?}{}",
+                    let summary = format!(
+                        "{} packages in {:.1} s{}",
                         index.packages.len(),
-                        workspace.root().display(),
-                        started.elapsed(),
-                        if index.truncated { " (stopped at a limit)" } else { "" }
+                        started.elapsed().as_secs_f64(),
+                        if index.truncated { " (stopped at a limit: some Go checks stay silent)" } else { "" }
                     );
+                    tracing::info!("indexed {}: {summary}", workspace.root().display());
+                    if let Some(progress) = progress {
+                        progress.finish_with_message(summary).await;
+                    }
                     server.republish_all().await;
                     return;
                 }
@@ -125,6 +129,23 @@ impl Server {
                 }
             }
         });
+    }
+
+    /// Starts a `$/progress` report for indexing, when the client accepts server-initiated progress.
+    async fn begin_index_progress(
+        &self,
+        workspace: &Workspace,
+    ) -> Option<tower_lsp_server::OngoingProgress<tower_lsp_server::Unbounded, tower_lsp_server::NotCancellable>> {
+        if !self.state.negotiated().work_done_progress {
+            return None;
+        }
+        let token = NumberOrString::String(format!("gantry/index/{}", workspace.root().display()));
+        if let Err(error) = self.client.create_work_done_progress(token.clone()).await {
+            tracing::warn!("the client refused a progress token: {error}");
+            return None;
+        }
+        let folder = workspace.root().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Some(self.client.progress(token, "Indexing Go packages").with_message(folder).begin().await)
     }
 
     /// Re-publishes every open document, after a configuration change.
@@ -298,6 +319,7 @@ impl LanguageServer for Server {
             code_description: publish.and_then(|p| p.code_description_support).unwrap_or(false),
             diagnostic_tags: publish.and_then(|p| p.tag_support.as_ref()).is_some(),
             related_information: publish.and_then(|p| p.related_information).unwrap_or(false),
+            work_done_progress: params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
         });
         #[allow(deprecated)] // `root_uri` is the fallback for clients without workspace folders.
         let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {

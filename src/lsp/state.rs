@@ -31,6 +31,8 @@ pub(super) struct Negotiated {
     pub(super) diagnostic_tags: bool,
     /// Diagnostics may point at related places (go.mod, a Go declaration).
     pub(super) related_information: bool,
+    /// The client shows server-initiated `$/progress` (indexing a large workspace).
+    pub(super) work_done_progress: bool,
 }
 
 /// A read-only view of one document at one version.

@@ -231,10 +231,20 @@ impl LspClient {
 
     /// Waits for the first unconsumed message that satisfies `predicate`, and consumes it.
     pub(crate) fn wait_for(&mut self, what: &str, predicate: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_within(TIMEOUT, what, predicate)
+    }
+
+    /// Like `wait_for`, for the few waits that are legitimately long (indexing a big workspace).
+    pub(crate) fn wait_for_within(
+        &mut self,
+        timeout: Duration,
+        what: &str,
+        predicate: impl Fn(&Value) -> bool,
+    ) -> Value {
         if let Some(index) = self.pending.iter().position(&predicate) {
             return self.pending.remove(index).expect("index found above");
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + timeout;
         loop {
             match self.next_message(deadline) {
                 Some(message) if predicate(&message) => return message,
