@@ -10,7 +10,7 @@
 //!   godebug, tool, ignore, blocks, comments, errors), [`parse_go_work`] → [`GoWork`] (go,
 //!   toolchain, use, replace, godebug); both on one reader of Go's modfile line syntax.
 //! - [`parse_modules_txt`] → [`ModulesTxt`] (vendor/modules.txt).
-//! - [`parse_go_source`] → [`GoFile`] (package, imports, `import "C"`, `//go:build` with
+//! - [`parse_go_source`] / [`parse_go_header`] → [`GoFile`] (package, imports, `import "C"`, `//go:build` with
 //!   [`BuildConstraint::eval`], package-level vars with their [`Initializer`] for `-X`, const
 //!   names, literal [`ListenAddress`]es), with tree-sitter-go; [`is_generated`].
 //! - [`parse_dockerignore`] → [`DockerIgnore`] with Docker's exact semantics
@@ -59,7 +59,8 @@ pub use gomod::{
     GoDebug, GoMod, ModuleDirective, ModuleVersion, Replace, ReplaceTarget, Require, Retract, Spanned, parse_go_mod,
 };
 pub use gosource::{
-    BuildConstraint, GoFile, Import, Initializer, ListenAddress, VarDecl, is_generated, parse_go_source,
+    BuildConstraint, GoFile, Import, Initializer, ListenAddress, VarDecl, is_generated, parse_go_header,
+    parse_go_source,
 };
 pub use gowork::{GoWork, Use, parse_go_work};
 pub use load::{BAKE_FILES, COMPOSE_FILES, Workspace};

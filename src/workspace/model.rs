@@ -172,7 +172,9 @@ impl Package {
 /// The package tree of the workspace folder.
 #[derive(Debug, Clone, Default)]
 pub struct PackageIndex {
-    /// Directories with non-test `.go` files, by relative path.
+    /// Directories with non-test `.go` files, by relative path, with header facts only (package
+    /// clause, imports, `import "C"`, build constraints); `Workspace::package` reads vars, consts
+    /// and listen addresses.
     pub packages: BTreeMap<String, Arc<Package>>,
     /// Directories holding a go.mod.
     pub module_dirs: Vec<String>,

@@ -20,49 +20,54 @@ struct Entry {
     value: Arc<dyn Any + Send + Sync>,
 }
 
+/// A file can be cached as several things (a Go file's header facts and its full facts).
+type Key = (PathBuf, &'static str);
+
 #[derive(Default)]
 pub(crate) struct FileCache {
-    entries: Mutex<HashMap<PathBuf, Entry>>,
+    entries: Mutex<HashMap<Key, Entry>>,
 }
 
 impl FileCache {
-    /// The file at `path` parsed by `parse`, from the cache when the file is unchanged.
+    /// The file at `path` parsed by `parse` (what `view` names), from the cache when unchanged.
     pub(crate) fn load<T: Send + Sync + 'static>(
         &self,
         root: &Path,
         path: &Path,
+        view: &'static str,
         limit: u64,
         parse: impl FnOnce(&[u8]) -> Result<T, SkipReason>,
     ) -> FileState<T> {
         let (real, stamp) = match read::probe(root, path) {
             Probe::Missing => {
-                self.lock().remove(path);
+                self.lock().remove(&(path.to_path_buf(), view));
                 return FileState::Missing;
             }
             Probe::Skipped(reason) => return FileState::Skipped(reason),
             Probe::File { real, stamp } => (real, stamp),
         };
-        if let Some(entry) = self.lock().get(path).filter(|e| e.stamp == stamp)
+        let key = (path.to_path_buf(), view);
+        if let Some(entry) = self.lock().get(&key).filter(|e| e.stamp == stamp)
             && let Some(outcome) = entry.value.downcast_ref::<Outcome<T>>()
         {
             return to_state(outcome.clone());
         }
         // Read and parse without holding the lock: other threads keep using the cache.
         let outcome: Outcome<T> = read::read_bounded(&real, stamp, limit).and_then(|bytes| parse(&bytes)).map(Arc::new);
-        self.lock().insert(path.to_path_buf(), Entry { stamp, value: Arc::new(outcome.clone()) });
+        self.lock().insert(key, Entry { stamp, value: Arc::new(outcome.clone()) });
         to_state(outcome)
     }
 
     /// Forgets `path` and everything below it.
     pub(crate) fn invalidate(&self, path: &Path) {
-        self.lock().retain(|cached, _| !cached.starts_with(path));
+        self.lock().retain(|(cached, _), _| !cached.starts_with(path));
     }
 
     pub(crate) fn len(&self) -> usize {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
         // A panic elsewhere cannot leave an entry half-written: keep using the map.
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -99,14 +99,14 @@ impl Workspace {
 
     /// A `.dockerignore` file (any path relative to the workspace folder).
     pub fn dockerignore(&self, path: &str) -> FileState<DockerIgnore> {
-        self.cache.load(&self.root, &self.absolute(path), MAX_MODULE_FILE_BYTES, |bytes| {
+        self.cache.load(&self.root, &self.absolute(path), "dockerignore", MAX_MODULE_FILE_BYTES, |bytes| {
             Ok(parse_dockerignore(&String::from_utf8_lossy(bytes)))
         })
     }
 
     /// A Compose or Bake file.
     pub fn build_file(&self, path: &str, kind: BuildFileKind) -> FileState<BuildFile> {
-        self.cache.load(&self.root, &self.absolute(path), MAX_MODULE_FILE_BYTES, |bytes| {
+        self.cache.load(&self.root, &self.absolute(path), "build file", MAX_MODULE_FILE_BYTES, |bytes| {
             let text = String::from_utf8_lossy(bytes);
             Ok(match kind {
                 BuildFileKind::Compose => parse_compose(&text),

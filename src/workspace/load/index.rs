@@ -1,6 +1,8 @@
 //! The package index: a walk of the workspace folder that finds Go packages and module roots.
 //!
-//! The walk skips what the go command skips (directories starting with `.` or `_`, `testdata`)
+//! The index reads only the header of each Go file (package clause, imports, build constraint):
+//! full parses cost about 1 ms per 3 KB, too much for ten thousand files; `Workspace::package`
+//! reads one directory fully on demand. The walk skips what the go command skips (directories starting with `.` or `_`, `testdata`)
 //! plus `vendor` and `node_modules`, never follows a symlinked directory, and stops at the
 //! `MAX_INDEXED_*` limits. It publishes packages as it goes, so a caller can read a partial
 //! index (with `complete == false`) while a background thread is still walking. Invalidated paths
@@ -11,7 +13,8 @@ use std::sync::Arc;
 
 use super::Workspace;
 use super::read;
-use crate::workspace::gosource::{is_generated, parse_go_source};
+use crate::workspace::gosource::GoFile;
+use crate::workspace::gosource::{is_generated, parse_go_header, parse_go_source};
 use crate::workspace::model::{
     FileState, MAX_GO_FILE_BYTES, MAX_INDEXED_DIRECTORIES, MAX_INDEXED_GO_FILES, Package, PackageFile, PackageIndex,
     SkipReason, is_within, parent,
@@ -58,6 +61,15 @@ impl IndexState {
         self.work_dirs.retain(|dir| !is_within(dir, path));
         self.snapshot = None;
     }
+}
+
+/// How much of each Go file to read.
+#[derive(Clone, Copy)]
+pub(crate) enum Facts {
+    /// Package clause, imports, build constraint: enough for the index, and fast.
+    Header,
+    /// Also vars, consts and listen addresses.
+    All,
 }
 
 /// Counts against the walk limits.
@@ -111,7 +123,7 @@ impl Workspace {
                 self.index_state().truncated = true;
                 return;
             }
-            let package = (!go_files.is_empty()).then(|| Arc::new(self.load_package(&dir, &go_files)));
+            let package = (!go_files.is_empty()).then(|| Arc::new(self.load_package(&dir, &go_files, Facts::Header)));
             let mut state = self.index_state();
             state.snapshot = None;
             match package {
@@ -130,16 +142,20 @@ impl Workspace {
     }
 
     /// Reads the given Go files of `dir` into a package (through the file cache).
-    pub(crate) fn load_package(&self, dir: &str, names: &[String]) -> Package {
+    pub(crate) fn load_package(&self, dir: &str, names: &[String], facts: Facts) -> Package {
         let mut package = Package { dir: dir.to_string(), ..Package::default() };
+        let (view, parse): (&'static str, fn(&[u8]) -> GoFile) = match facts {
+            Facts::Header => ("go header", parse_go_header),
+            Facts::All => ("go file", parse_go_source),
+        };
         for name in names {
             let path = self.absolute(&if dir == "." { name.clone() } else { format!("{dir}/{name}") });
-            let state = self.cache.load(&self.root, &path, MAX_GO_FILE_BYTES, |bytes| {
+            let state = self.cache.load(&self.root, &path, view, MAX_GO_FILE_BYTES, |bytes| {
                 let head = &bytes[..bytes.len().min(GENERATED_MARKER_WINDOW)];
                 if is_generated(&String::from_utf8_lossy(head)) {
                     return Err(SkipReason::Generated);
                 }
-                Ok(parse_go_source(bytes))
+                Ok(parse(bytes))
             });
             match state {
                 FileState::Loaded(facts) => package.files.push(PackageFile { name: name.clone(), facts }),
@@ -157,7 +173,7 @@ impl Workspace {
             .filter(|(name, is_dir, _)| !is_dir && is_package_go_file(name))
             .map(|(name, ..)| name)
             .collect();
-        (!names.is_empty()).then(|| self.load_package(dir, &names))
+        (!names.is_empty()).then(|| self.load_package(dir, &names, Facts::All))
     }
 
     /// Re-walks the paths queued by `invalidate`.

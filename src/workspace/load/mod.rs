@@ -22,9 +22,7 @@ use index::IndexState;
 
 use super::gomod::{GoMod, parse_go_mod};
 use super::gowork::{GoWork, parse_go_work};
-use super::model::{
-    FileState, GoModule, GoWorkspace, MAX_MODULE_FILE_BYTES, Package, PackageIndex, is_within, join, parent,
-};
+use super::model::{FileState, GoModule, GoWorkspace, MAX_MODULE_FILE_BYTES, Package, PackageIndex, join, parent};
 use super::modules_txt::{ModulesTxt, parse_modules_txt};
 
 /// A workspace folder and everything loaded from it. Share it as `Arc<Workspace>`: every method
@@ -113,9 +111,9 @@ impl Workspace {
         self.load_text(dir, "vendor/modules.txt", parse_modules_txt)
     }
 
-    fn load_text<T: Send + Sync + 'static>(&self, dir: &str, name: &str, parse: fn(&str) -> T) -> FileState<T> {
+    fn load_text<T: Send + Sync + 'static>(&self, dir: &str, name: &'static str, parse: fn(&str) -> T) -> FileState<T> {
         let Some(path) = join(dir, name) else { return FileState::Missing };
-        self.cache.load(&self.root, &self.absolute(&path), MAX_MODULE_FILE_BYTES, |bytes| {
+        self.cache.load(&self.root, &self.absolute(&path), name, MAX_MODULE_FILE_BYTES, |bytes| {
             Ok(parse(&String::from_utf8_lossy(bytes)))
         })
     }
@@ -165,16 +163,9 @@ impl Workspace {
         ancestors(dir).find(|d| self.go_mod(d).exists() || self.go_work(d).exists())
     }
 
-    /// The package in `dir`: from the index when it is current there, else read now.
+    /// The package in `dir` with every fact of its files (vars, consts, listen addresses), read
+    /// now through the cache. The package index holds header facts only (see `index`).
     pub fn package(&self, dir: &str) -> Option<Arc<Package>> {
-        {
-            let state = self.index_state();
-            let touched = |s: &String| is_within(s, dir) || is_within(dir, s);
-            let current = state.walked && !state.running && !state.stale.iter().any(touched);
-            if current {
-                return state.packages.get(dir).cloned();
-            }
-        }
         self.read_package(dir).map(Arc::new)
     }
 
