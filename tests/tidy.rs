@@ -86,6 +86,18 @@ fn the_core_does_no_file_system_io() {
 }
 
 #[test]
+fn the_workspace_reads_the_disk_only_in_its_loader() {
+    let io = ["std::fs", "fs::read", "File::open", "File::create", "std::env::current_dir", "std::process"];
+    let found: Vec<String> =
+        violations("src/workspace", &io).into_iter().filter(|v| !v.starts_with("src/workspace/load/")).collect();
+    assert!(
+        found.is_empty(),
+        "the workspace's parsers and model are pure; only src/workspace/load reads:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn layers_only_depend_downwards() {
     let rules: &[(&str, &[&str])] = &[
         ("src/syntax", &["crate::workspace", "crate::build", "crate::rules", "crate::ide", "crate::lsp", "crate::cli"]),
