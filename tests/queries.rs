@@ -407,6 +407,46 @@ fn assert_known_captures(relative: &str, query: &Query, known: &[&str]) {
     }
 }
 
+/// The regexes of `#match?` and `#not-match?` predicates, as written in a query file.
+fn match_regexes(text: &str) -> Vec<String> {
+    let mut regexes = Vec::new();
+    for line in text.lines() {
+        let Some(at) = line.find("match? @") else { continue };
+        let rest = &line[at..];
+        let (Some(open), Some(close)) = (rest.find('"'), rest.rfind('"')) else { continue };
+        if close > open {
+            regexes.push(rest[open + 1..close].replace("\\\\", "\\").replace("\\\"", "\""));
+        }
+    }
+    regexes
+}
+
+/// Characters that Neovim's very-magic regexes (`\v`, which Neovim puts before every `#match?`) treat as
+/// operators but Rust's regex crate treats as literals; in brackets they are literal to both.
+const VERY_MAGIC_ONLY: &[char] = &['=', '<', '>', '@', '%', '{', '}', '~'];
+
+#[test]
+fn match_regexes_mean_the_same_in_rust_and_in_neovim() {
+    let mut checked = 0;
+    for file in CANONICAL_FILES {
+        for regex in match_regexes(&read(&format!("{CANONICAL_DIR}/{file}"))) {
+            let mut in_brackets = false;
+            for c in regex.chars() {
+                match c {
+                    '[' => in_brackets = true,
+                    ']' => in_brackets = false,
+                    c if !in_brackets && VERY_MAGIC_ONLY.contains(&c) => {
+                        panic!("{file}: `{c}` in the regex {regex:?} is an operator in Neovim; write `[{c}]`")
+                    }
+                    _ => {}
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} regexes found: the scan is broken");
+}
+
 #[test]
 fn editor_translations_are_up_to_date() {
     let update = std::env::var_os("GANTRY_UPDATE_QUERIES").is_some();

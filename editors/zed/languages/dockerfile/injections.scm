@@ -9,7 +9,7 @@
 ; combined, so that one RUN's last word cannot run into the next RUN's first.
 ; A command that is only a heredoc marker (`RUN <<EOF`) is left out: its script is the heredoc.
 ((shell_command) @injection.content
-  (#not-match? @injection.content "^<<-*[\"']*[A-Za-z0-9_]*[\"']*[ \t]*$")
+  (#not-match? @injection.content "^[<][<]-?[\"']?[A-Za-z0-9_]+[\"']?[ \t]*$")
   (#set! injection.language "bash"))
 
 ; RUN heredocs are shell scripts (the body only, without the closing delimiter).
@@ -38,7 +38,7 @@
   .
   (heredoc_block
     (heredoc_content) @injection.content))
-  (#match? @_destination "\\.[yY][aA]*[mM][lL]$")
+  (#match? @_destination "\\.[yY][aA]?[mM][lL]$")
   (#set! injection.language "yaml"))
 
 ((copy_instruction
