@@ -653,3 +653,81 @@ fn reference_pages_are_up_to_date() {
         stale.join("\n")
     );
 }
+
+#[test]
+fn configuration_files_are_found_above_each_dockerfile_and_flags_win() {
+    let tree = TempTree::new(
+        "config",
+        &[
+            ("gantry.toml", b"ignore = [\"StageNameCasing\"]\n[severity]\nFromAsCasing = \"error\"\n"),
+            ("app/Dockerfile", b"FROM alpine:3.20 as Builder\n"),
+            ("other/.hadolint.yaml", b"ignored: [FromAsCasing]\n"),
+            ("other/Dockerfile", b"FROM alpine:3.20 as Builder\n"),
+        ],
+    );
+    let json = run_in(&tree.0, &["check", "--format", "json", "--select", STABLE_RULES, "app", "other"]);
+    let found: Vec<(String, String, String)> = serde_json::from_str::<serde_json::Value>(&json.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().into(),
+                f["code"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    // app: gantry.toml drops StageNameCasing and raises FromAsCasing. other: .hadolint.yaml drops
+    // FromAsCasing and gantry.toml (above it) drops StageNameCasing.
+    assert_eq!(found, [("app/Dockerfile".into(), "FromAsCasing".into(), "error".into())], "{}", json.stderr);
+
+    // The flags are the last layer: --ignore wins over the file's severity.
+    let flagged = run_in(&tree.0, &["check", "--format", "json", "--ignore", "FromAsCasing", "app"]);
+    assert!(!flagged.stdout.contains("FromAsCasing"), "{}", flagged.stdout);
+
+    // --config replaces discovery.
+    fs::write(tree.0.join("strict.toml"), "select = [\"StageNameCasing\"]\nfail-level = \"error\"\n").unwrap();
+    let explicit = run_in(&tree.0, &["check", "--format", "json", "--config", "strict.toml", "app"]);
+    assert!(
+        explicit.stdout.contains("StageNameCasing") && !explicit.stdout.contains("FromAsCasing"),
+        "{}",
+        explicit.stdout
+    );
+    // StageNameCasing is a warning and the file's fail-level is error: the run passes.
+    assert_eq!(explicit.code, 0, "{}", explicit.stderr);
+}
+
+#[test]
+fn a_mistake_in_a_configuration_file_is_an_error_with_its_place() {
+    let tree = TempTree::new(
+        "bad-config",
+        &[("gantry.toml", b"ignore = [\"StageNameCasin\"]\n"), ("Dockerfile", b"FROM alpine:3.20\n")],
+    );
+    let run = run_in(&tree.0, &["check", "Dockerfile"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gantry.toml:1:11: unknown rule `StageNameCasin` (did you mean `StageNameCasing`?)"),
+        "{}",
+        run.stderr
+    );
+    let missing = run_in(&tree.0, &["check", "--config", "nope.toml", "Dockerfile"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("cannot read the configuration file nope.toml"), "{}", missing.stderr);
+}
+
+#[test]
+fn go_rules_see_the_module_next_to_the_dockerfile() {
+    let tree = TempTree::new(
+        "go",
+        &[
+            ("go.mod", b"module example.com/app\n\ngo 1.23\n"),
+            ("main.go", b"package main\n\nfunc main() {}\n"),
+            ("Dockerfile", b"FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
+        ],
+    );
+    let run = run_in(&tree.0, &["check", "--format", "json", "--select", "GO101", "Dockerfile"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("\"code\":\"GO101\"") && run.stdout.contains("go >= 1.23"), "{}", run.stdout);
+}

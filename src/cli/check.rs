@@ -4,10 +4,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use super::discover::discover;
+use super::project::Project;
 use super::{
-    CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Format, checkstyle, github, json, render, report_error, sarif,
+    CheckArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FailLevel, Format, checkstyle, github, json, render, report_error,
+    sarif,
 };
-use crate::rules::{Config, Diagnostic};
+use crate::rules::{Config, Diagnostic, GoFacts, Severity};
 use crate::syntax::{self, LineIndex};
 
 /// A linted file: its text, line index and findings (sorted by position).
@@ -17,13 +19,22 @@ pub(super) struct CheckedFile {
     pub(super) text: String,
     pub(super) line_index: LineIndex,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// The least severe finding that fails the run for this file.
+    pub(super) fail_level: Severity,
 }
 
 /// Runs `gantry check` and returns the process exit status.
 pub(super) fn run(args: &CheckArgs) -> u8 {
-    // Seam for configuration files: `--config` / gantry.toml layers merge here, under the flags.
-    let config = match args.select.config() {
-        Ok(config) => config,
+    // Configuration files first, the flags on top.
+    let flags = match args.select.layer() {
+        Ok(flags) => flags,
+        Err(message) => {
+            report_error(&message);
+            return EXIT_ERROR;
+        }
+    };
+    let mut project = match Project::new(args.config.as_deref(), flags) {
+        Ok(project) => project,
         Err(message) => {
             report_error(&message);
             return EXIT_ERROR;
@@ -34,7 +45,13 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     let mut files = Vec::with_capacity(discovered.files.len());
     for path in discovered.files {
         match std::fs::read_to_string(&path) {
-            Ok(text) => files.push(check_text(path, text, &config)),
+            Ok(text) => {
+                let config = project.config_for(&path);
+                let facts = project.facts_for(&path);
+                let fail_level =
+                    args.fail_level.map(FailLevel::severity).or(config.fail_level).unwrap_or(Severity::Warning);
+                files.push(check_text(path, text, &config, facts.as_ref(), fail_level));
+            }
             Err(err) if err.kind() == io::ErrorKind::InvalidData => {
                 errors.push(format!("cannot read {}: not valid UTF-8", path.display()));
             }
@@ -54,10 +71,14 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     for error in &errors {
         report_error(error);
     }
+    // A configuration mistake is an error: a rule the user meant to silence or tune would otherwise
+    // behave differently from what the file says, without a word.
+    for problem in &project.problems {
+        report_error(problem);
+    }
 
-    let fail_level = args.fail_level.severity();
-    let failed = files.iter().flat_map(|file| &file.diagnostics).any(|d| d.severity <= fail_level);
-    if !errors.is_empty() {
+    let failed = files.iter().any(|file| file.diagnostics.iter().any(|d| d.severity <= file.fail_level));
+    if !errors.is_empty() || !project.problems.is_empty() {
         EXIT_ERROR
     } else if failed {
         EXIT_FINDINGS
@@ -66,12 +87,18 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn check_text(path: PathBuf, text: String, config: &Config) -> CheckedFile {
+fn check_text(
+    path: PathBuf,
+    text: String,
+    config: &Config,
+    facts: Option<&GoFacts>,
+    fail_level: Severity,
+) -> CheckedFile {
     let parse = syntax::parse(&text);
-    let diagnostics = crate::ide::diagnostics_with(&parse, config);
+    let diagnostics = crate::ide::diagnostics_for(&parse, config, facts);
     tracing::debug!(path = %path.display(), findings = diagnostics.len(), "checked");
     let line_index = LineIndex::new(&text);
-    CheckedFile { path, text, line_index, diagnostics }
+    CheckedFile { path, text, line_index, diagnostics, fail_level }
 }
 
 fn write_output(args: &CheckArgs, files: &[CheckedFile]) -> io::Result<()> {

@@ -14,6 +14,7 @@ mod explain;
 mod github;
 mod json;
 mod location;
+mod project;
 mod render;
 mod sarif;
 mod select;
@@ -130,11 +131,16 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
 
-    /// Least severe finding that makes the exit status 1
+    /// Least severe finding that makes the exit status 1 [default: warning, or `fail-level` in gantry.toml]
     ///
     /// Findings below this level are still printed but do not fail the run.
-    #[arg(long, value_enum, default_value_t = FailLevel::Warning, value_name = "SEVERITY")]
-    fail_level: FailLevel,
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_level: Option<FailLevel>,
+
+    /// Use this configuration file (gantry.toml, or a hadolint .yaml) instead of looking for
+    /// gantry.toml and .hadolint.yaml above each Dockerfile
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 
     #[command(flatten)]
     select: select::SelectArgs,

@@ -102,6 +102,7 @@ mod tests {
             text: text.to_string(),
             line_index: LineIndex::new(text),
             diagnostics: Vec::new(),
+            fail_level: crate::rules::Severity::Warning,
         }
     }
 

@@ -7,7 +7,7 @@
 
 use clap::Args;
 
-use crate::rules::{self, Config, ConfigLayer};
+use crate::rules::{self, ConfigLayer};
 use crate::syntax::is_syntax_error_code;
 
 /// The rule-selection flags shared by `gantry check` (and, later, by anything else that lints).
@@ -38,14 +38,6 @@ impl SelectArgs {
         layer.ignore = known_codes(&self.ignore)?;
         layer.enable = known_codes(&self.enable)?;
         Ok(layer)
-    }
-
-    /// The rule settings for a run: defaults, then (when `--config` lands) the configuration files,
-    /// then these flags.
-    pub(super) fn config(&self) -> Result<Config, String> {
-        let mut config = Config::default();
-        config.merge(self.layer()?);
-        Ok(config)
     }
 }
 

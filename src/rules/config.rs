@@ -24,6 +24,8 @@ pub struct Config {
     pub options: RuleOptions,
     /// Whether suppression comments (`# hadolint ignore=`, `# gantry: ignore=` …) are honoured.
     pub honour_suppressions: bool,
+    /// The least severe finding that fails `gantry check` (its `--fail-level` wins).
+    pub fail_level: Option<Severity>,
 }
 
 impl Default for Config {
@@ -33,6 +35,7 @@ impl Default for Config {
             severities: Vec::new(),
             options: RuleOptions::default(),
             honour_suppressions: true,
+            fail_level: None,
         }
     }
 }
@@ -62,6 +65,9 @@ impl Config {
         }
         if let Some(disable) = layer.disable_suppressions {
             self.honour_suppressions = !disable;
+        }
+        if let Some(level) = layer.fail_level {
+            self.fail_level = Some(level);
         }
     }
 }

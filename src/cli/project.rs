@@ -1,0 +1,147 @@
+//! What `gantry check` knows around each Dockerfile: its configuration files and its Go workspace.
+//!
+//! Configuration: with `--config FILE` that file alone (gantry.toml, or a hadolint YAML file by its
+//! extension); otherwise the nearest `.hadolint.yaml` and `gantry.toml` at or above the Dockerfile,
+//! not above the repository root (the nearest directory with `.git`). The command-line flags are
+//! layered last. Go workspace: the topmost directory with go.work, else the nearest with go.mod (not
+//! above the repository root), else the Dockerfile's directory; indexed fully before checking, since
+//! a CI run wants every fact rather than the first ones.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::rules::config::{ConfigSource, discover, parse_gantry_toml, parse_hadolint_yaml};
+use crate::rules::{Config, ConfigLayer, ConfigProblem, GoFacts};
+use crate::syntax::LineIndex;
+use crate::workspace::Workspace;
+
+/// The largest configuration file read.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+pub(super) struct Project {
+    explicit: Option<(Config, ConfigSource)>,
+    flags: ConfigLayer,
+    configs: HashMap<PathBuf, Arc<Config>>,
+    workspaces: HashMap<PathBuf, Arc<Workspace>>,
+    /// Configuration files already read, so that each problem is reported once.
+    reported: Vec<PathBuf>,
+    /// Problems found in configuration files, as `path:line:col: message`.
+    pub(super) problems: Vec<String>,
+}
+
+impl Project {
+    /// Reads `--config` if given; problems in it are errors right away.
+    pub(super) fn new(config_file: Option<&Path>, flags: ConfigLayer) -> Result<Project, String> {
+        let explicit = match config_file {
+            None => None,
+            Some(path) => {
+                let text = read_config(path)
+                    .ok_or_else(|| format!("cannot read the configuration file {}", path.display()))?;
+                let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+                let (layer, problems) = if is_yaml { parse_hadolint_yaml(&text) } else { parse_gantry_toml(&text) };
+                let mut config = Config::default();
+                config.merge(layer);
+                Some((config, ConfigSource { path: path.to_path_buf(), text, problems }))
+            }
+        };
+        let mut project = Project {
+            explicit: None,
+            flags,
+            configs: HashMap::new(),
+            workspaces: HashMap::new(),
+            reported: Vec::new(),
+            problems: Vec::new(),
+        };
+        if let Some((config, source)) = explicit {
+            project.report(std::slice::from_ref(&source));
+            project.explicit = Some((config, source));
+        }
+        Ok(project)
+    }
+
+    /// The configuration for a Dockerfile.
+    pub(super) fn config_for(&mut self, dockerfile: &Path) -> Arc<Config> {
+        let dir = absolute_dir(dockerfile);
+        if let Some(config) = self.configs.get(&dir) {
+            return config.clone();
+        }
+        let mut config = match &self.explicit {
+            Some((config, _)) => config.clone(),
+            None => {
+                let root = repository_root(&dir);
+                let (config, sources) = discover(&dir, root.as_deref(), &|path: &Path| read_config(path));
+                self.report(&sources);
+                config
+            }
+        };
+        config.merge(self.flags.clone());
+        let config = Arc::new(config);
+        self.configs.insert(dir, config.clone());
+        config
+    }
+
+    /// The Go facts for a Dockerfile: its workspace, opened and fully indexed on first use.
+    pub(super) fn facts_for(&mut self, dockerfile: &Path) -> Option<GoFacts> {
+        let dir = absolute_dir(dockerfile);
+        let root = nearest_go_root(&dir, repository_root(&dir).as_deref()).unwrap_or_else(|| dir.clone());
+        let workspace = match self.workspaces.get(&root) {
+            Some(workspace) => workspace.clone(),
+            None => {
+                let workspace = Arc::new(Workspace::open(&root).ok()?);
+                workspace.index_now();
+                self.workspaces.insert(root, workspace.clone());
+                workspace
+            }
+        };
+        let absolute = dir.join(dockerfile.file_name()?);
+        let relative = workspace.relative(&absolute)?;
+        Some(GoFacts::for_dockerfile(workspace, &relative))
+    }
+
+    fn report(&mut self, sources: &[ConfigSource]) {
+        for source in sources {
+            if self.reported.contains(&source.path) {
+                continue;
+            }
+            self.reported.push(source.path.clone());
+            let index = LineIndex::new(&source.text);
+            for ConfigProblem { range, message } in &source.problems {
+                let at = index.line_col(&source.text, range.start);
+                self.problems.push(format!("{}:{}:{}: {message}", source.path.display(), at.line + 1, at.col + 1));
+            }
+        }
+    }
+}
+
+fn absolute_dir(dockerfile: &Path) -> PathBuf {
+    let dir = dockerfile.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// The nearest ancestor holding `.git`: configuration discovery and the Go workspace stop there.
+fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// The Go workspace to load: the topmost ancestor holding go.work, else the nearest holding go.mod,
+/// never above `limit` (the repository root). Loading only that much keeps `gantry check` from
+/// walking a whole repository for one Dockerfile.
+fn nearest_go_root(dir: &Path, limit: Option<&Path>) -> Option<PathBuf> {
+    let within = |a: &&Path| limit.is_none_or(|limit| a.starts_with(limit));
+    dir.ancestors()
+        .take_while(within)
+        .filter(|a| a.join("go.work").is_file())
+        .last()
+        .or_else(|| dir.ancestors().take_while(within).find(|a| a.join("go.mod").is_file()))
+        .map(Path::to_path_buf)
+}
+
+fn read_config(path: &Path) -> Option<String> {
+    let metadata = fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
+    fs::read_to_string(path).ok()
+}
