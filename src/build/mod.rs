@@ -77,6 +77,10 @@ pub struct GoRun {
     pub build_cache_mount: bool,
     /// The RUN mounts a cache at the module cache (`/go/pkg/mod` or `$GOMODCACHE`).
     pub module_cache_mount: bool,
+    /// The RUN's bind mounts (`--mount=type=bind`, BuildKit's default type), read as copies that
+    /// last only for this RUN: the source is the context unless `from=` names a stage or an image,
+    /// and a source or target with a build-time value is unknown (`None` source).
+    pub bind_mounts: Vec<CopyStep>,
 }
 
 impl GoRun {
@@ -173,6 +177,27 @@ impl Build {
         false
     }
 
+    /// The COPY/ADD steps whose files a stage holds when the instruction at `index` runs: those of
+    /// the stages it is built on (`FROM <stage>`), oldest first, then its own before `index`.
+    pub fn copies_before(&self, stage: usize, index: usize) -> Vec<&CopyStep> {
+        let mut chain = Vec::new();
+        let mut current = Some(stage);
+        // Bounded: a stage can only be built on earlier stages.
+        while let Some(at) = current.filter(|_| chain.len() <= self.stages.len()) {
+            let Some(found) = self.stages.get(at) else { break };
+            chain.push(found);
+            current = match found.base {
+                StageBase::Stage(parent) if parent < at => Some(parent),
+                _ => None,
+            };
+        }
+        chain
+            .iter()
+            .rev()
+            .flat_map(|s| s.copies.iter().filter(move |c| s.index != stage || c.instruction < index))
+            .collect()
+    }
+
     /// Whether the Dockerfile builds Go at all: a golang base or a `go` command somewhere. A file
     /// that only packages a prebuilt binary gets no Go-build findings.
     pub fn builds_go(&self) -> bool {
@@ -265,6 +290,7 @@ impl Build {
                     InstructionKind::Run(run) if !matches!(run.command, Command::Empty) => {
                         let Some(script) = shells.get(index) else { continue };
                         let (build_cache_mount, module_cache_mount) = cache_mounts(instruction, &env);
+                        let bind_mounts = copy::bind_mounts(dockerfile, &scope, index, &workdir);
                         for command in go_commands(&script.commands) {
                             let mut command_env = env.clone();
                             for (name, value) in &command.env {
@@ -284,6 +310,7 @@ impl Build {
                                 env: command_env,
                                 build_cache_mount,
                                 module_cache_mount,
+                                bind_mounts: bind_mounts.clone(),
                             });
                         }
                     }

@@ -109,3 +109,47 @@ fn paths_resolve_like_workdir() {
     assert_eq!(resolve_path("/go", "/abs/./x/../y"), "/abs/y");
     assert_eq!(resolve_path("/", ".."), "/");
 }
+
+#[test]
+fn bind_mounts_are_copies_for_one_run() {
+    let build = simulate(
+        "FROM golang:1.23 AS build\nWORKDIR /src\n\
+         RUN --mount=type=bind,source=go.sum,target=go.sum --mount=target=. --mount=type=cache,target=/go/pkg/mod \\\n\
+         --mount=from=build,source=/out,target=/tmp/out go mod download\n\
+         ARG DIR\nRUN --mount=type=bind,target=$DIR go build .\n",
+    );
+    let runs: Vec<_> = build.go_runs().map(|(_, run)| run).collect();
+    let mounts = &runs[0].bind_mounts;
+    assert_eq!(mounts.len(), 3, "{mounts:?}");
+    assert_eq!(mounts[0].sources_for("/src/go.sum"), Some(vec!["go.sum".to_string()]));
+    assert_eq!(mounts[1].source, CopySource::Context);
+    assert_eq!(mounts[1].sources_for("/src/go.mod"), Some(vec!["go.mod".to_string()]));
+    assert_eq!(mounts[2].source, CopySource::Stage(0));
+    assert_eq!(mounts[2].destination, "/tmp/out");
+    // A target only the build knows could be anywhere.
+    assert_eq!(runs[1].bind_mounts[0].sources_for("/src/go.mod"), None);
+    assert!(build.stages[0].copies.is_empty());
+}
+
+#[test]
+fn copies_before_follow_the_stage_chain() {
+    let build = simulate(
+        "FROM golang:1.23 AS base\nWORKDIR /src\nCOPY go.mod ./\nFROM base AS build\nCOPY . .\nRUN go build .\nCOPY extra /x\n",
+    );
+    let run = build.stages[1].go_runs[0].instruction;
+    let copies = build.copies_before(1, run);
+    assert_eq!(copies.len(), 2);
+    assert_eq!(copies[0].sources[0].0.as_deref(), Some("go.mod"));
+    assert_eq!(copies[1].sources[0].0.as_deref(), Some(""));
+    assert_eq!(build.copies_before(0, usize::MAX).len(), 1);
+}
+
+#[test]
+fn add_of_a_url_does_not_read_the_context() {
+    let build = simulate(
+        "FROM golang:1.23\nADD https://example.com/src.tar.gz /src/\nADD git@github.com:a/b.git /b\nADD local.tar /l/\n",
+    );
+    let sources: Vec<_> = build.stages[0].copies.iter().map(|c| c.source.clone()).collect();
+    assert!(matches!(sources[0], CopySource::Other(_)) && matches!(sources[1], CopySource::Other(_)));
+    assert_eq!(sources[2], CopySource::Context);
+}
