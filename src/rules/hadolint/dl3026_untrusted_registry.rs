@@ -1,6 +1,6 @@
 //! DL3026: an image pulled from a registry outside the configured trusted list.
 
-use super::support::{from_image, is_registry_image, registry_of};
+use super::support::{from_image, parent_stage, registry_of};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{Dockerfile, InstructionKind, TextRange, parse_image};
 
@@ -22,7 +22,9 @@ nothing when the list is empty.
 An image without a registry host (`golang:1.23`, `library/golang`) comes from `docker.io`; the
 Docker Hub aliases `index.docker.io` and `registry-1.docker.io` count as `docker.io`. An entry
 `*.example.com` trusts every subdomain of `example.com` (but not `example.com` itself).
-`scratch`, stage references and images written with a build variable are not checked.
+`scratch`, stage references and images whose registry is a build variable (`${REGISTRY}/app`,
+`${IMAGE}`) are not checked; a variable later in the name or tag does not hide the registry
+(`nvcr.io/nvidia/l4t-jetpack:${VERSION}` is checked).
 
 ## Why it matters
 Organisations that mirror or vet base images want every build to pull from those registries
@@ -65,7 +67,9 @@ fn pulled_images(dockerfile: &Dockerfile) -> Vec<(TextRange, String)> {
     let mut images = Vec::new();
     for stage in &dockerfile.stages {
         if let Some(image) = from_image(dockerfile, stage)
-            && is_registry_image(dockerfile, stage, image)
+            && !image.text.eq_ignore_ascii_case("scratch")
+            && parent_stage(dockerfile, stage).is_none()
+            && registry_is_literal(&image.name)
         {
             images.push((image.name_range, image.name.clone()));
         }
@@ -86,7 +90,7 @@ fn pulled_images(dockerfile: &Dockerfile) -> Vec<(TextRange, String)> {
             for (range, value) in values {
                 let (Some(range), Some(value)) = (range, value) else { continue };
                 let is_stage = dockerfile.stage_by_reference(&value).is_some();
-                if is_stage || value.contains('$') || !value.contains([':', '/', '@']) {
+                if is_stage || !registry_is_literal(&value) || !value.contains([':', '/', '@']) {
                     continue;
                 }
                 let word = crate::syntax::Word { range, text: value.clone(), value };
@@ -95,6 +99,15 @@ fn pulled_images(dockerfile: &Dockerfile) -> Vec<(TextRange, String)> {
         }
     }
     images
+}
+
+/// Whether the registry part of an image name is written out: `quay.io/x/y-${ARCH}` names
+/// `quay.io` whatever ARCH is, but `${REGISTRY}/x` or a bare `${IMAGE}` could be anything.
+fn registry_is_literal(name: &str) -> bool {
+    match name.split_once('/') {
+        Some((first, _)) => !first.contains('$'),
+        None => !name.contains('$'),
+    }
 }
 
 /// A trusted-list entry in the form `registry_of` produces: lower case, Docker Hub aliases merged.
@@ -128,5 +141,9 @@ mod tests {
         assert!(!matches("*.gcr.io", "gcr.io"));
         assert!(!matches("*.gcr.io", "evilgcr.io"));
         assert!(matches("docker.io", "docker.io"));
+        assert!(registry_is_literal("quay.io/prometheus/busybox-${OS}"));
+        assert!(registry_is_literal("golang"));
+        assert!(!registry_is_literal("${REGISTRY}/app"));
+        assert!(!registry_is_literal("base-${ARCH}"));
     }
 }
