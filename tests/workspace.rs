@@ -251,6 +251,15 @@ fn huge_and_generated_files_are_skipped_with_a_reason() {
     assert_eq!(package.skipped[1].1.to_string(), format!("too large ({} bytes, limit 1048576)", huge.len()));
 }
 
+/// The language server shares one `Arc<Workspace>` between handler tasks and the index thread.
+#[test]
+fn the_workspace_is_shareable_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Workspace>();
+    assert_send_sync::<gantry_ls::workspace::PackageIndex>();
+    assert_send_sync::<BuildContext>();
+}
+
 #[test]
 fn changes_are_seen_through_stamps_and_invalidation() {
     let dir = TempDir::new("changes");
