@@ -1,6 +1,6 @@
 //! Code actions: the rules' fixes as quick fixes, suppression comments, and "fix all safe problems".
 
-use crate::rules::{Config, Diagnostic, SUPPRESSION_PROBLEM_CODE};
+use crate::rules::{Config, Diagnostic, GoFacts, SUPPRESSION_PROBLEM_CODE};
 use crate::syntax::{self, Parse, TextEdit, TextRange};
 
 /// What kind of action this is; the LSP layer maps it to `quickfix` or `source.fixAll.gantry`.
@@ -135,12 +135,12 @@ const MAX_FIX_ROUNDS: usize = 10;
 
 /// Applies every safe fix, repeatedly until nothing changes, and returns the text and the number of
 /// fixes applied. Overlapping fixes wait for the next round, so each round stays well defined.
-pub fn fix_all_text(parse: &Parse, config: &Config, include_unsafe: bool) -> (String, usize) {
+pub fn fix_all_text(parse: &Parse, config: &Config, go: Option<&GoFacts>, include_unsafe: bool) -> (String, usize) {
     let mut text = parse.text().to_string();
     let mut current = parse.clone();
     let mut applied = 0;
     for _ in 0..MAX_FIX_ROUNDS {
-        let diagnostics = crate::rules::check_with_config(&current, config);
+        let diagnostics = crate::rules::check_with_facts(&current, config, go);
         let mut edits: Vec<TextEdit> = Vec::new();
         for fix in diagnostics.iter().flat_map(|d| &d.fixes).filter(|f| f.safe || include_unsafe) {
             let clashes = fix.edits.iter().any(|e| edits.iter().any(|taken| overlaps(taken.range, e.range)));
@@ -164,8 +164,8 @@ pub fn fix_all_text(parse: &Parse, config: &Config, include_unsafe: bool) -> (St
 }
 
 /// "Fix all safe problems" as one action whose single edit covers only the changed span.
-pub fn fix_all(parse: &Parse, config: &Config) -> Option<Action> {
-    let (fixed, applied) = fix_all_text(parse, config, false);
+pub fn fix_all(parse: &Parse, config: &Config, go: Option<&GoFacts>) -> Option<Action> {
+    let (fixed, applied) = fix_all_text(parse, config, go, false);
     let edit = minimal_edit(parse.text(), &fixed)?;
     let fixes = if applied == 1 { "fix" } else { "fixes" };
     Some(Action {
@@ -277,10 +277,10 @@ mod tests {
     fn fix_all_reaches_a_fixpoint_and_is_idempotent() {
         let text = "from alpine:3.20 AS Base\nMAINTAINER me\nFROM base as Final\n";
         let parse = syntax::parse(text);
-        let action = fix_all(&parse, &config()).unwrap();
+        let action = fix_all(&parse, &config(), None).unwrap();
         let fixed = apply(text, &action.edits);
         assert!(check(&syntax::parse(&fixed)).iter().all(|d| d.fixes.iter().all(|f| !f.safe)), "{fixed}");
-        assert!(fix_all(&syntax::parse(&fixed), &config()).is_none());
+        assert!(fix_all(&syntax::parse(&fixed), &config(), None).is_none());
     }
 
     #[test]

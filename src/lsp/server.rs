@@ -37,10 +37,7 @@ impl Server {
         let negotiated = self.state.negotiated();
         // Settings may change while computing (a `workspace/configuration` answer racing a didOpen);
         // then compute again rather than publish what the old settings said.
-        let (facts, opened) = self.state.workspaces.facts_for(&uri);
-        if let Some(workspace) = opened {
-            self.republish_when_indexed(workspace);
-        }
+        let facts = self.go_facts(&uri);
         let (diagnostics, sources) = loop {
             let generation = self.state.config.generation();
             let (config, sources) = self.state.config.for_document(&uri);
@@ -98,6 +95,15 @@ impl Server {
                 .collect();
             self.client.publish_diagnostics(uri, diagnostics, None).await;
         }
+    }
+
+    /// The Go facts for a document; opening its workspace starts indexing and a republish after it.
+    fn go_facts(&self, uri: &Uri) -> Option<crate::rules::GoFacts> {
+        let (facts, opened) = self.state.workspaces.facts_for(uri);
+        if let Some(workspace) = opened {
+            self.republish_when_indexed(workspace);
+        }
+        facts
     }
 
     /// Waits in the background for a workspace's package index, then publishes again: rules that
@@ -456,6 +462,7 @@ impl LanguageServer for Server {
         let uri = params.text_document.uri;
         let Some(snapshot) = self.snapshot_or_log(&uri, "codeAction") else { return Ok(None) };
         let (config, _) = self.state.config.for_document(&uri);
+        let facts = self.go_facts(&uri);
         let negotiated = self.state.negotiated();
         let wants = |kind: &str| {
             params.context.only.as_ref().is_none_or(|only| {
@@ -467,13 +474,13 @@ impl LanguageServer for Server {
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
             let end = offset(&snapshot.rope, params.range.end, snapshot.encoding).max(start);
-            let diagnostics = ide::diagnostics_with(&snapshot.parse, &config);
+            let diagnostics = ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref());
             let mut actions = Vec::new();
             if quick_fixes {
                 actions.extend(ide::code_actions(&snapshot.parse, &diagnostics, TextRange::new(start, end)));
             }
             if fix_all {
-                actions.extend(ide::fix_all(&snapshot.parse, &config));
+                actions.extend(ide::fix_all(&snapshot.parse, &config, facts.as_ref()));
             }
             actions
                 .into_iter()
@@ -510,10 +517,11 @@ impl LanguageServer for Server {
         let uri = params.text_document_position_params.text_document.uri;
         let Some(snapshot) = self.snapshot_or_log(&uri, "hover") else { return Ok(None) };
         let (config, _) = self.state.config.for_document(&uri);
+        let facts = self.go_facts(&uri);
         let position = params.text_document_position_params.position;
         let found = guarded("hover", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
-            let diagnostics = ide::diagnostics_with(&snapshot.parse, &config);
+            let diagnostics = ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref());
             ide::hover(&snapshot.parse, &diagnostics, at).map(|hover| {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                 Hover {
