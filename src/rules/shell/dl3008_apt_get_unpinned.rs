@@ -72,5 +72,5 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
 }
 
 fn pronoun(count: usize) -> &'static str {
-    if count == 1 { "it" } else { "each, such as" }
+    if count == 1 { "it as " } else { "each, such as " }
 }

@@ -20,7 +20,9 @@ the last command of the pipe. Any of these counts: a `SHELL` with `-o pipefail` 
 the stage it is built `FROM` (hadolint does not follow `FROM <stage>`); `set -o pipefail` (or
 `set -euo pipefail`) earlier in the same script (hadolint ignores it); `-o pipefail` in the exec
 form (`RUN [\"bash\", \"-o\", \"pipefail\", \"-c\", \"…\"]`). A pipe whose feeding command cannot
-fail in a way that matters (`echo`, `printf`, `yes`, `true`) is not reported. Stages running
+fail in a way that matters (`echo`, `printf`, `yes`, `true`) is not reported, nor one that feeds a
+command that may stop reading early (`grep -q`, `grep -m`, `grep -l`, `head`): there `pipefail`
+would turn the feeding command's SIGPIPE into a failure. Stages running
 PowerShell or cmd are not checked.
 
 ## Why it matters
@@ -153,12 +155,27 @@ fn shell_sets_pipefail(context: &Context<'_>, run: &RunScript<'_>) -> bool {
         .is_some_and(|words| sets_pipefail(words.iter().map(|w| w.value.as_str())))
 }
 
+/// `grep -q`, `grep -m N`, `head`: they may exit before the feeding command is done, which then
+/// dies of SIGPIPE; under pipefail that failure would fail the pipe, so pipefail is no cure there.
+fn stops_reading_early(consumer: &SimpleCommand) -> bool {
+    if consumer.is("head") {
+        return true;
+    }
+    consumer.is("grep")
+        && consumer.args.iter().any(|a| {
+            let v = a.value.as_str();
+            matches!(v, "--quiet" | "--silent" | "--files-with-matches")
+                || v.starts_with("--max-count")
+                || (v.starts_with('-') && !v.starts_with("--") && v.contains(['q', 'm', 'l']))
+        })
+}
+
 /// The first pipe whose feeding command can fail, unless `set -o pipefail` ran before it.
 fn first_unguarded_pipe(script: &ShellScript) -> Option<(&SimpleCommand, &SimpleCommand)> {
     let commands = &script.commands;
     for (at, consumer) in commands.iter().enumerate().filter(|(_, c)| c.connector == Connector::Pipe) {
         let producer = commands[..at].iter().rev().find(|c| c.enclosing == consumer.enclosing)?;
-        if producer.program().is_some_and(|p| HARMLESS_PRODUCERS.contains(&p)) {
+        if producer.program().is_some_and(|p| HARMLESS_PRODUCERS.contains(&p)) || stops_reading_early(consumer) {
             continue;
         }
         let guarded = commands[..at].iter().any(|c| {

@@ -4,23 +4,42 @@
 //! They read the shell model (`Context::shell`), so quoting, continuations, `&&` chains, heredocs
 //! and `sh -c` strings are resolved once for all of them.
 
+mod apk;
 mod apt;
 mod support;
 
+mod dl3001_pointless_command;
+mod dl3003_cd_instead_of_workdir;
+mod dl3004_sudo;
 mod dl3008_apt_get_unpinned;
 mod dl3009_apt_lists_kept;
 mod dl3014_apt_get_without_yes;
 mod dl3015_apt_get_recommends;
+mod dl3018_apk_add_unpinned;
+mod dl3019_apk_add_cache;
 mod dl3027_apt_instead_of_apt_get;
+mod dl3046_useradd_high_uid;
+mod dl3047_wget_progress;
+mod dl3059_consecutive_runs;
+mod dl4001_wget_and_curl;
 mod dl4006_pipe_without_pipefail;
 
 use crate::rules::Rule;
 
 pub(super) static RULES: &[&Rule] = &[
+    &dl3001_pointless_command::RULE,
+    &dl3003_cd_instead_of_workdir::RULE,
+    &dl3004_sudo::RULE,
     &dl3008_apt_get_unpinned::RULE,
     &dl3009_apt_lists_kept::RULE,
     &dl3014_apt_get_without_yes::RULE,
     &dl3015_apt_get_recommends::RULE,
+    &dl3018_apk_add_unpinned::RULE,
+    &dl3019_apk_add_cache::RULE,
     &dl3027_apt_instead_of_apt_get::RULE,
+    &dl3046_useradd_high_uid::RULE,
+    &dl3047_wget_progress::RULE,
+    &dl3059_consecutive_runs::RULE,
+    &dl4001_wget_and_curl::RULE,
     &dl4006_pipe_without_pipefail::RULE,
 ];
