@@ -24,6 +24,7 @@ enum Check {
     Retries,
     Chmod,
     Checksum,
+    Source,
 }
 
 struct Spec {
@@ -48,7 +49,7 @@ const RUN_FLAGS: &[Spec] = &[
 ];
 
 const COPY_FLAGS: &[Spec] = &[
-    spec("from", Shape::Once, Check::Any, "build"),
+    spec("from", Shape::Once, Check::Source, "build"),
     spec("chown", Shape::Once, Check::Any, "1000:1000"),
     spec("chmod", Shape::Once, Check::Chmod, "0644"),
     spec("link", Shape::Bool, Check::Any, "true"),
@@ -183,7 +184,8 @@ fn owner_of(name: &str) -> Option<String> {
 /// `--chmod` and `--checksum`, so those values are left to the build; the others are read as
 /// written, so a variable there is itself the problem.
 fn value_problem(instruction: &Instruction, spec: &Spec, value: &str) -> Option<String> {
-    let expanded = matches!(spec.check, Check::Platform | Check::Chmod | Check::Checksum);
+    // `--from` refuses variables outright, or resolves them only in some BuildKit versions: the build decides.
+    let expanded = matches!(spec.check, Check::Platform | Check::Chmod | Check::Checksum | Check::Source);
     if value.is_empty() || (expanded && has_variable(value)) {
         return None;
     }
@@ -206,6 +208,7 @@ fn check_value(instruction: &Instruction, spec: &Spec, value: &str) -> Option<St
         Check::Retries => values::retries_problem(value).map(|why| format!("`--retries={value}` {why}")),
         Check::Chmod => values::chmod_problem(value).map(|why| format!("invalid `--chmod={value}`: {why}")),
         Check::Checksum => checksum_problem(instruction, value),
+        Check::Source => source_problem(value),
     }
 }
 
@@ -238,4 +241,15 @@ fn checksum_problem(instruction: &Instruction, value: &str) -> Option<String> {
         return Some(format!("`--checksum` works only with an HTTP(S) or Git source, not `{source}`"));
     }
     values::digest_problem(value).map(|why| format!("invalid `--checksum={value}`: {why}"))
+}
+
+/// COPY `--from`: a stage name, a stage index, or an image reference.
+fn source_problem(value: &str) -> Option<String> {
+    if !value.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some(format!("`--from={value}` must name a stage, a stage index or an image"));
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    values::image_problem(value).map(|(_, _, why)| format!("invalid `--from={value}`: {why}"))
 }

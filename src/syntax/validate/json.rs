@@ -15,6 +15,9 @@ pub(super) fn check_command(command: &Command, keyword: Keyword, errors: &mut Ve
 /// COPY, ADD and VOLUME, whose JSON form is recognised the same way.
 pub(super) fn check_words(instruction: &Instruction, errors: &mut Vec<SyntaxError>) {
     let (Some(keyword), Some(range)) = (instruction.keyword, instruction.args_range) else { return };
+    if !instruction.args.first().is_some_and(|w| w.text.starts_with('[')) {
+        return;
+    }
     let text: Vec<&str> = instruction.args.iter().map(|w| w.text.as_str()).collect();
     if let Some((kind, message)) = problem(&text.join(" "), keyword) {
         errors.push(SyntaxError::new(kind, range, message));

@@ -41,6 +41,10 @@ pub(super) fn check(instruction: &Instruction, escape: char, errors: &mut Vec<Sy
 /// is in the source; when `exact`, offsets in `text` are source offsets and the error points at
 /// the substitution itself.
 fn scan(text: &str, escape: char, range: TextRange, exact: bool, errors: &mut Vec<SyntaxError>) {
+    // Most words hold no substitution: skip them before collecting characters.
+    if !text.contains("${") {
+        return;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut in_single = false;
     let mut i = 0;

@@ -370,9 +370,13 @@ pub(super) fn check_image(word: &Word, errors: &mut Vec<SyntaxError>) {
     if has_variable(text) || text.eq_ignore_ascii_case("scratch") {
         return;
     }
-    let mut push = |start: usize, end: usize, message: String| {
+    if let Some((start, end, message)) = image_problem(text) {
         errors.push(SyntaxError::new(SyntaxErrorKind::InvalidImageReference, word_part(word, start, end), message));
-    };
+    }
+}
+
+/// What is wrong with an image reference, and where in `text` (byte offsets), if anything.
+pub(super) fn image_problem(text: &str) -> Option<(usize, usize, String)> {
     let (before_digest, digest) = match text.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
         None => (text, None),
@@ -386,12 +390,14 @@ pub(super) fn check_image(word: &Word, errors: &mut Vec<SyntaxError>) {
                 && hex.bytes().all(|b| b.is_ascii_hexdigit())
         });
         if !algorithm_ok {
-            push(start, text.len(), format!("invalid digest `{digest}`: write it as `sha256:` and 64 hex digits"));
-            return;
+            return Some((
+                start,
+                text.len(),
+                format!("invalid digest `{digest}`: write it as `sha256:` and 64 hex digits"),
+            ));
         }
         if let Some(why) = digest_problem(digest).filter(|_| digest.starts_with("sha")) {
-            push(start, text.len(), format!("invalid digest `{digest}`: {why}"));
-            return;
+            return Some((start, text.len(), format!("invalid digest `{digest}`: {why}")));
         }
     }
     let last_slash = before_digest.rfind('/').map_or(0, |i| i + 1);
@@ -411,8 +417,7 @@ pub(super) fn check_image(word: &Word, errors: &mut Vec<SyntaxError>) {
                     "invalid tag `{tag}`: a tag has letters, digits, `_`, `.` and `-`, and does not start with `.` or `-`"
                 )
             };
-            push(tag_start.saturating_sub(1), tag_start + tag.len(), message);
-            return;
+            return Some((tag_start.saturating_sub(1), tag_start + tag.len(), message));
         }
     }
     // Path components after the registry: lower-case letters and digits joined by `.`, `_`, `__` or dashes.
@@ -422,8 +427,8 @@ pub(super) fn check_image(word: &Word, errors: &mut Vec<SyntaxError>) {
             || components[0] == "localhost"
             || components[0] != components[0].to_ascii_lowercase());
     let path_components = if has_registry { &components[1..] } else { &components[..] };
-    let bad = path_components.iter().find(|c| !path_component_ok(c));
-    if let Some(bad) = bad {
+    let bad = path_components.iter().find(|c| !path_component_ok(c))?;
+    {
         let message = if bad.is_empty() {
             format!("`{name}` has an empty path component: remove the extra `/`")
         } else {
@@ -431,7 +436,7 @@ pub(super) fn check_image(word: &Word, errors: &mut Vec<SyntaxError>) {
                 "invalid image name `{name}`: `{bad}` may only hold letters, digits and single `.`, `_`, `__` or `-` separators"
             )
         };
-        push(0, name.len(), message);
+        Some((0, name.len(), message))
     }
 }
 
