@@ -38,6 +38,33 @@ pub fn tags(code: &str) -> &'static [Tag] {
     }
 }
 
+/// hadolint rules and the BuildKit checks that report the same problem. gantry runs the BuildKit
+/// check by default; a suppression naming either code silences both, so that existing
+/// `# hadolint ignore=DL3025` comments keep working.
+const SAME_PROBLEM: &[(&str, &str)] = &[
+    ("DL3000", "WorkdirRelativePath"),
+    ("DL3012", "MultipleInstructionsDisallowed"),
+    ("DL3024", "DuplicateStageName"),
+    ("DL3025", "JSONArgsRecommended"),
+    ("DL3029", "FromPlatformFlagConstDisallowed"),
+    ("DL3063", "ReservedStageName"),
+    ("DL3064", "SecretsUsedInArgOrEnv"),
+    ("DL3065", "RedundantTargetPlatform"),
+    ("DL4000", "MaintainerDeprecated"),
+    ("DL4003", "MultipleInstructionsDisallowed"),
+    ("DL4004", "MultipleInstructionsDisallowed"),
+];
+
+/// Whether a suppression of `named` silences findings of `code`: the same code, or the hadolint and
+/// BuildKit names of one problem.
+pub(super) fn silences(named: &str, code: &str) -> bool {
+    named.eq_ignore_ascii_case(code)
+        || SAME_PROBLEM.iter().any(|(dl, buildkit)| {
+            (named.eq_ignore_ascii_case(dl) && code.eq_ignore_ascii_case(buildkit))
+                || (named.eq_ignore_ascii_case(buildkit) && code.eq_ignore_ascii_case(dl))
+        })
+}
+
 /// Whether `code` is one of BuildKit's build checks (they obey `# check=` directives).
 pub(super) fn is_buildkit_check(code: &str) -> bool {
     buildkit::RULES.iter().any(|rule| rule.code.eq_ignore_ascii_case(code))

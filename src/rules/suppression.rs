@@ -14,6 +14,7 @@
 //! comment line between the two. Unknown codes are reported (with a suggestion), never silently kept.
 
 use super::config::check_code;
+use super::registry::silences;
 use super::{ConfigProblem, Diagnostic, Severity, is_buildkit_check, is_shell_rule};
 use crate::syntax::{Dockerfile, InstructionKind, TextRange};
 
@@ -31,7 +32,7 @@ impl Codes {
     fn covers(&self, code: &str) -> bool {
         match self {
             Codes::All => true,
-            Codes::Some(codes) => codes.iter().any(|c| c.eq_ignore_ascii_case(code)),
+            Codes::Some(codes) => codes.iter().any(|named| silences(named, code)),
         }
     }
 }
