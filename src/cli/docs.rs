@@ -77,6 +77,14 @@ fn index_page() -> String {
             code = rule.code,
         );
     }
+    page.push_str(
+        "\n## Not checked\n\n\
+         - **InvalidBaseImagePlatform** (a BuildKit build check): whether the base image exists for the \
+         platform being built. Answering it needs the image's manifest from its registry, and gantry \
+         never makes network requests; `docker buildx build --check` reports it.\n\
+         - **ShellCheck** (the `SC` codes hadolint reports for RUN): not run. gantry accepts `SC` codes in \
+         suppression comments and configuration, so existing `# hadolint ignore=SC2086` lines stay valid.\n",
+    );
     page
 }
 
