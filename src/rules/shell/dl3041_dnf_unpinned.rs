@@ -1,0 +1,54 @@
+//! DL3041: `dnf install` (or `microdnf install`) of packages without a version, in a stage that ships.
+
+use super::rpm::{Manager, rpm_commands};
+use super::support::{command_span, run_scripts, shipping_stages, ships};
+use crate::rules::{Context, Rule, Severity, Sink};
+
+pub(super) static RULE: Rule = Rule {
+    code: "DL3041",
+    name: "dnf-install-unpinned",
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    docs: DOCS,
+    check,
+};
+
+const DOCS: &str = "\
+## What it does
+Reports `dnf` and `microdnf` `install` naming packages without a version (`httpd` rather than
+`httpd-2.4.62`). Module streams (`nodejs:20`), local `.rpm` files and packages held in a variable
+are not reported. Only stages that ship are checked: builder stages used only through `COPY --from` are
+skipped (see DL3008).
+
+## Why it matters
+Without a version, the package is whatever the repository has on the day of the build, so a
+rebuild of the same commit can ship different software.
+
+## Example
+```dockerfile
+RUN dnf install -y httpd && dnf clean all
+```
+
+## Fix
+Pin each package: `dnf install -y httpd-2.4.62`; `dnf --showduplicates list httpd` shows the
+available versions.
+
+## References
+- hadolint rule DL3041 (https://github.com/hadolint/hadolint/wiki/DL3041)
+";
+
+fn check(context: &Context<'_>, sink: &mut Sink) {
+    let shipping = shipping_stages(context.dockerfile);
+    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+        for rpm in rpm_commands(run.script, Manager::Dnf).filter(|c| c.is(&["install"])) {
+            let unpinned = rpm.unpinned(Manager::Dnf);
+            let Some(first) = unpinned.first() else { continue };
+            let names = unpinned.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+            let program = rpm.command.program().unwrap_or("dnf");
+            sink.report(
+                command_span(rpm.command, rpm.subcommand),
+                format!("{program} installs {names} without a version: pin such as `{first}-<version>`"),
+            );
+        }
+    }
+}
