@@ -5,7 +5,17 @@
 //! not yet complete, it stays silent. One file per rule (`goNNN_<slug>.rs`); add it to `RULES`.
 
 mod go101_go_version_newer_than_image;
+mod go104_go_sum_copied_but_missing;
+mod go105_go_sum_not_copied_before_build;
+mod go113_no_go_mod_in_workdir;
+mod go114_gopath_mode_with_modules;
 
 use crate::rules::Rule;
 
-pub(super) static RULES: &[&Rule] = &[&go101_go_version_newer_than_image::RULE];
+pub(super) static RULES: &[&Rule] = &[
+    &go101_go_version_newer_than_image::RULE,
+    &go104_go_sum_copied_but_missing::RULE,
+    &go105_go_sum_not_copied_before_build::RULE,
+    &go113_no_go_mod_in_workdir::RULE,
+    &go114_gopath_mode_with_modules::RULE,
+];
