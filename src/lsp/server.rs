@@ -33,7 +33,25 @@ impl Server {
 
     /// Computes and publishes diagnostics for the document's current version.
     async fn publish(&self, uri: Uri) {
+        self.publish_version(uri, false).await;
+    }
+
+    /// Publishes in a task of its own, so that the notification handler returns at once: the
+    /// client's next changes are applied meanwhile, and a burst of keystrokes costs one analysis of
+    /// the latest text rather than one per keystroke (see `publish_version`).
+    fn schedule_publish(&self, uri: Uri) {
+        let server = self.clone();
+        tokio::spawn(async move { server.publish(uri).await });
+    }
+
+    /// Publishes the document's current version. Typing sends many changes at once, and every
+    /// change handler would compute the same latest version: unless `again` (the settings or the
+    /// workspace changed), a version that another handler already computes or computed is skipped.
+    async fn publish_version(&self, uri: Uri, again: bool) {
         let Some(snapshot) = self.state.snapshot(&uri) else { return };
+        if !self.state.claim_publish(&uri, snapshot.version, again) {
+            return;
+        }
         let negotiated = self.state.negotiated();
         // Settings may change while computing (a `workspace/configuration` answer racing a didOpen);
         // then compute again rather than publish what the old settings said.
@@ -157,7 +175,7 @@ impl Server {
     /// Re-publishes every open document, after a configuration change.
     async fn republish_all(&self) {
         for uri in self.state.open_documents() {
-            self.publish(uri).await;
+            self.publish_version(uri, true).await;
         }
     }
 
@@ -391,7 +409,7 @@ impl LanguageServer for Server {
         let uri = document.uri.clone();
         let Some(opened) = guarded("didOpen", || Document::new(document.version, &document.text)) else { return };
         self.state.open(uri.clone(), opened);
-        self.publish(uri).await;
+        self.schedule_publish(uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -407,7 +425,7 @@ impl LanguageServer for Server {
             Some(None) => {
                 tracing::error!("a change to {} could not be applied; the document is unchanged", uri.as_str())
             }
-            Some(Some(())) => self.publish(uri).await,
+            Some(Some(())) => self.schedule_publish(uri),
         }
     }
 

@@ -51,6 +51,8 @@ pub(super) struct State {
     pub(super) shutdown_requested: std::sync::atomic::AtomicBool,
     pub(super) config: ConfigStore,
     pub(super) workspaces: Workspaces,
+    /// Per document, the newest version whose diagnostics are being computed or were published.
+    claimed: Mutex<HashMap<Uri, i32>>,
     /// Configuration files that currently have diagnostics published, so they can be cleared.
     config_files_with_problems: Mutex<HashSet<Uri>>,
 }
@@ -79,10 +81,13 @@ impl State {
     }
 
     pub(super) fn open(&self, uri: Uri, document: Document) {
+        // A reopened document may start again at a lower version.
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner).remove(&uri);
         self.write().insert(uri, document);
     }
 
     pub(super) fn close(&self, uri: &Uri) -> bool {
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
         self.write().remove(uri).is_some()
     }
 
@@ -108,6 +113,19 @@ impl State {
 
     pub(super) fn version(&self, uri: &Uri) -> Option<i32> {
         self.read().get(uri).map(|d| d.version)
+    }
+
+    /// Whether this caller should compute diagnostics for `version`: no other caller has claimed it
+    /// or a newer one, unless `again` says the inputs besides the text changed.
+    pub(super) fn claim_publish(&self, uri: &Uri, version: i32, again: bool) -> bool {
+        let mut claimed = self.claimed.lock().unwrap_or_else(PoisonError::into_inner);
+        match claimed.get(uri) {
+            Some(&newest) if newest >= version && !again => false,
+            _ => {
+                claimed.insert(uri.clone(), version);
+                true
+            }
+        }
     }
 
     pub(super) fn open_documents(&self) -> Vec<Uri> {

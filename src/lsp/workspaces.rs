@@ -1,6 +1,6 @@
 //! The Go workspaces the server knows: one per workspace folder, opened lazily, indexed in the background.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -20,6 +20,8 @@ struct Inner {
     roots: Vec<PathBuf>,
     /// Opened workspaces by root: a folder, or the directory of a Dockerfile outside every folder.
     open: HashMap<PathBuf, Arc<Workspace>>,
+    /// Roots that could not be opened (gone, not a directory): not retried on every keystroke.
+    failed: HashSet<PathBuf>,
 }
 
 impl Workspaces {
@@ -31,6 +33,7 @@ impl Workspaces {
         let mut inner = self.lock();
         inner.roots = roots;
         inner.open.clear();
+        inner.failed.clear();
     }
 
     /// The Go facts for a Dockerfile: its workspace (opened and indexed on first use) and its build
@@ -50,13 +53,20 @@ impl Workspaces {
             // A Dockerfile outside every folder: its own directory bounds what is read.
             folder.cloned().or_else(|| path.parent().map(Path::to_path_buf))?
         };
-        if let Some(workspace) = self.lock().open.get(&root) {
-            return Some((workspace.clone(), false));
+        {
+            let inner = self.lock();
+            if let Some(workspace) = inner.open.get(&root) {
+                return Some((workspace.clone(), false));
+            }
+            if inner.failed.contains(&root) {
+                return None;
+            }
         }
         let workspace = match Workspace::open(&root) {
             Ok(workspace) => Arc::new(workspace),
             Err(error) => {
-                tracing::warn!("cannot open the workspace {}: {error}", root.display());
+                tracing::warn!("cannot open the workspace {}: {error}; Go checks are off for it", root.display());
+                self.lock().failed.insert(root);
                 return None;
             }
         };
