@@ -207,7 +207,9 @@ fn hundreds_of_keystrokes_without_waiting_end_in_the_typed_text() {
     assert!(version > 500, "only {} keystrokes", version - 1);
 
     let diagnostics = client.diagnostics(URI, version);
-    assert_eq!(brief(&diagnostics), ["15:0-15:4 syntax/unknown-instruction"]);
+    // Syntax errors only: which rules fire on the typed text is the rule suites' business.
+    let syntax: Vec<String> = brief(&diagnostics).into_iter().filter(|d| d.contains(" syntax/")).collect();
+    assert_eq!(syntax, ["15:0-15:4 syntax/unknown-instruction"]);
     // The stage name typed on line 3 is what `--from=` on line 14 refers to.
     let definition = client.definition(URI, 14, 14);
     assert_eq!(definition, json!({ "uri": URI, "range": range((3, 36), (3, 49)) }));
