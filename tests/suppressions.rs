@@ -64,3 +64,22 @@ fn configured_severities_and_ignores_apply_to_rules_and_syntax_errors() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!((diagnostics[0].code.as_str(), diagnostics[0].severity), ("FromAsCasing", rules::Severity::Hint));
 }
+
+#[test]
+fn a_non_posix_shell_pragma_turns_the_shell_rules_off() {
+    let only = |codes: &[&str]| Config {
+        selection: Selection { only: Some(codes.iter().map(|c| c.to_string()).collect()), ..Selection::default() },
+        ..Config::default()
+    };
+    let body = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN sudo something\nCMD echo hi\n";
+    let codes = |text: &str| -> Vec<String> {
+        rules::check_with_config(&syntax::parse(text), &only(&["DL3004", "JSONArgsRecommended"]))
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    assert_eq!(codes(body), ["DL3004", "JSONArgsRecommended"]);
+    // Only the rules that read RUN's shell text are turned off.
+    assert_eq!(codes(&format!("# hadolint shell=powershell\n{body}")), ["JSONArgsRecommended"]);
+    assert_eq!(codes(&format!("# hadolint shell=bash\n{body}")), ["DL3004", "JSONArgsRecommended"]);
+}
