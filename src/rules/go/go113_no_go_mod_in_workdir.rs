@@ -215,6 +215,11 @@ impl<'a> Inputs<'a> {
         self.stage_uses_context
     }
 
+    /// The steps, oldest first.
+    pub(super) fn steps(&self) -> &[&'a CopyStep] {
+        &self.steps
+    }
+
     /// What is at `image_path` (absolute).
     pub(super) fn file(&self, image_path: &str) -> Presence {
         let mut unknown = self.writers;

@@ -7,6 +7,8 @@
 mod go101_go_version_newer_than_image;
 mod go104_go_sum_copied_but_missing;
 mod go105_go_sum_not_copied_before_build;
+mod go107_replace_outside_build_context;
+mod go108_replace_target_copied_too_late;
 mod go113_no_go_mod_in_workdir;
 mod go114_gopath_mode_with_modules;
 
@@ -16,6 +18,8 @@ pub(super) static RULES: &[&Rule] = &[
     &go101_go_version_newer_than_image::RULE,
     &go104_go_sum_copied_but_missing::RULE,
     &go105_go_sum_not_copied_before_build::RULE,
+    &go107_replace_outside_build_context::RULE,
+    &go108_replace_target_copied_too_late::RULE,
     &go113_no_go_mod_in_workdir::RULE,
     &go114_gopath_mode_with_modules::RULE,
 ];
