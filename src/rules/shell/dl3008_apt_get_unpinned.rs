@@ -63,7 +63,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             sink.report(
                 command_span(apt.command, apt.subcommand_word()),
                 format!(
-                    "apt-get installs {names} without a version: pin {} as `{first}=<version>`",
+                    "apt-get installs {names} without a version: pin {}`{first}=<version>`",
                     pronoun(unpinned.len())
                 ),
             );

@@ -55,7 +55,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             if pip.line.has(&["c", "constraint"]) {
                 continue;
             }
-            let unpinned: Vec<&str> = pip.line.operands[1..]
+            let unpinned: Vec<&str> = pip
+                .line
+                .arguments()
                 .iter()
                 .filter(|word| !is_opaque(word))
                 .map(|word| word.value.as_str())

@@ -82,7 +82,8 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             else {
                 continue;
             };
-            let unpinned: Vec<&str> = line.operands[1..]
+            let unpinned: Vec<&str> = line
+                .arguments()
                 .iter()
                 .filter(|word| !is_opaque(word))
                 .map(|word| word.value.as_str())

@@ -48,7 +48,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let shipping = shipping_stages(context.dockerfile);
     for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
         for apk in apk_adds(run.script) {
-            let unpinned: Vec<&str> = apk.line.operands[1..]
+            let unpinned: Vec<&str> = apk
+                .line
+                .arguments()
                 .iter()
                 .filter(|word| !is_opaque(word))
                 .map(|word| word.value.as_str())

@@ -60,7 +60,8 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             if line.has(&["v", "version"]) {
                 continue;
             }
-            let unpinned: Vec<&str> = line.operands[1..]
+            let unpinned: Vec<&str> = line
+                .arguments()
                 .iter()
                 .filter(|word| !is_opaque(word))
                 .map(|word| word.value.as_str())

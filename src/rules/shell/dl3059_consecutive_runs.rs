@@ -2,7 +2,7 @@
 
 use super::support::{run_scripts, shipping_stages, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{Instruction, ShellScript};
+use crate::syntax::{Instruction, Nesting, ShellScript, SimpleCommand};
 
 pub(super) static RULE: Rule = Rule {
     code: "DL3059",
@@ -16,7 +16,8 @@ pub(super) static RULE: Rule = Rule {
 const DOCS: &str = "\
 ## What it does
 Reports a RUN that directly follows another RUN of the same stage when each runs a single
-command and both have the same flags (`--mount`, `--network`, …). RUNs that already chain
+command (commands inside `if`, loops and subshells count, those in `$(…)` do not) and both have
+the same flags (`--mount`, `--network`, …). RUNs that already chain
 commands are taken as deliberately split, as hadolint does. Builder stages used only through
 `COPY --from` are skipped: their layer count does not reach the image (hadolint reports them,
 typically on a deliberate `RUN go mod download` / `RUN go build` split).
@@ -61,8 +62,11 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     }
 }
 
+/// One command, counting those inside `if`, loops and subshells but not substitutions.
 fn single_command(script: &ShellScript) -> bool {
-    script.commands.iter().filter(|c| c.enclosing.is_empty()).count() <= 1
+    let substituted =
+        |c: &&SimpleCommand| c.within(Nesting::CommandSubstitution) || c.within(Nesting::ProcessSubstitution);
+    script.commands.iter().filter(|c| !substituted(c)).count() <= 1
 }
 
 fn same_flags(text: &str, a: &Instruction, b: &Instruction) -> bool {

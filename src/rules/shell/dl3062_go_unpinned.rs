@@ -2,7 +2,7 @@
 
 use super::support::run_scripts;
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{GoCommand, GoSubcommand, ShellWord};
+use crate::syntax::{GoCommand, GoSubcommand, ShellWord, SimpleCommand};
 
 pub(super) static RULE: Rule = Rule {
     code: "DL3062",
@@ -15,16 +15,19 @@ pub(super) static RULE: Rule = Rule {
 
 const DOCS: &str = "\
 ## What it does
-Reports packages given to `go install`, `go get` and `go run` without a fixed version: no
-`@version`, or a moving one (`@latest`, `@upgrade`, `@patch`, `@master`, `@main`, `@HEAD`). Local
-packages (`.`, `./cmd/x`, `/src/x`, `*.go` files), packages whose path has no domain (inside the
-main module or the standard library), `@none` (which removes a requirement) and packages held in
-a variable are not reported. Every `go` command of the RUN is checked (hadolint looks only at the
+Reports packages given to `go install`, `go get` and `go run` with a moving version (`@latest`,
+`@upgrade`, `@patch`, `@master`, `@main`, `@HEAD`), and `go get` of a package without a version
+(which means `@upgrade`). `go install pkg` and `go run pkg` without `@version` are not reported:
+in module mode they build the version the main module's `go.mod` requires, and outside a module
+they fail (hadolint reports them). Local packages (`.`, `./cmd/x`, `/src/x`, `*.go` files),
+packages whose path has no domain (the main module or the standard library), `@none` (which
+removes a requirement) and packages held in a variable are not reported either. `xx-go` (the cross-compilation wrapper of tonistiigi/xx) is
+read like `go`. Every `go` command of the RUN is checked (hadolint looks only at the
 `go run` when there is one). Builder stages are checked too: a tool installed there is often the
 binary that gets copied into the image.
 
 ## Why it matters
-Without a version, `go install` builds whatever was tagged last, or the default branch. A rebuild
+With `@latest` or a branch, `go install` builds whatever was tagged or pushed last. A rebuild
 of the same Dockerfile can then produce a different tool, or fail when a new release needs a newer
 Go than the image has.
 
@@ -62,16 +65,31 @@ fn unpinned(word: &ShellWord, subcommand: &GoSubcommand) -> Option<&'static str>
         return None;
     }
     match version {
-        None => Some("has no version"),
+        // Without a version, `go install` and `go run` take the version the main module's go.mod
+        // requires (and fail outside a module); `go get` upgrades to the latest release.
+        None if *subcommand == GoSubcommand::Get => Some("has no version"),
+        None => None,
         Some("none") if *subcommand == GoSubcommand::Get => None,
         Some(version) if MOVING.contains(&version) || version.is_empty() => Some("names a moving version"),
         Some(_) => None,
     }
 }
 
+/// A `go` command, also through tonistiigi/xx's `xx-go` wrapper (same arguments).
+fn go_command(command: &SimpleCommand) -> Option<GoCommand> {
+    if command.is("xx-go") {
+        let mut as_go = command.clone();
+        if let Some(name) = &mut as_go.name {
+            name.value = "go".to_string();
+        }
+        return GoCommand::from_shell(&as_go);
+    }
+    GoCommand::from_shell(command)
+}
+
 fn check(context: &Context<'_>, sink: &mut Sink) {
     for run in run_scripts(context) {
-        for go in run.script.commands.iter().filter_map(GoCommand::from_shell) {
+        for go in run.script.commands.iter().filter_map(go_command) {
             let packages: &[ShellWord] = match go.subcommand {
                 GoSubcommand::Install | GoSubcommand::Get => &go.packages,
                 // `go run pkg@version args…`: only the package is a package.

@@ -78,7 +78,8 @@ impl<'s> RpmCommand<'s> {
 
     /// The package operands that name no version.
     pub(super) fn unpinned(&self, manager: Manager) -> Vec<&'s str> {
-        self.line.operands[1..]
+        self.line
+            .arguments()
             .iter()
             .filter(|word| !is_opaque(word))
             .map(|word| word.value.as_str())
