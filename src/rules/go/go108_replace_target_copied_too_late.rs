@@ -2,7 +2,7 @@
 //! command needs it.
 
 use super::go113_no_go_mod_in_workdir::{Inputs, Presence, compiles, needs_module, workdir_of};
-use crate::build::{CopySource, resolve_path};
+use crate::build::{CopySource, GoRun, resolve_path};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::TextRange;
 use crate::workspace::{is_within, join, parent};
@@ -131,32 +131,45 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 }
             }
             // The fix: copy the replacement's module files before the RUN.
-            let context_dir = context_go_mod.strip_suffix("/go.mod").unwrap_or(".");
+            let Some(context_dir) = context_go_mod.strip_suffix("/go.mod") else { continue };
             let has_go_sum = join(&target_dir, "go.sum").is_some_and(|p| facts.workspace.file_exists(&p));
-            let destination = match image_target.strip_prefix(&format!("{}/", workdir.trim_end_matches('/'))) {
-                Some(rest) if !rest.is_empty() => format!("./{rest}/"),
-                _ => format!("{}/", image_target.trim_end_matches('/')),
-            };
-            // A build needs the package files too; a download only the module files.
-            let sources = if compiles(&run.command) {
-                context_dir.to_string()
-            } else if has_go_sum {
-                format!("{context_dir}/go.mod {context_dir}/go.sum")
-            } else {
-                format!("{context_dir}/go.mod")
-            };
-            if context_dir.contains(char::is_whitespace) || context_dir == "." {
-                continue;
+            if let Some((title, at, text)) =
+                copy_before_run(context, run, &workdir, context_dir, &image_target, has_go_sum)
+            {
+                diagnostic.with_fix(title, at, text, false);
             }
-            let line_start = line_start(context.text, context.dockerfile.instructions[run.instruction].range.start);
-            diagnostic.with_fix(
-                format!("Copy {sources} before this RUN"),
-                TextRange::new(line_start, line_start),
-                format!("COPY {sources} {destination}\n"),
-                false,
-            );
         }
     }
+}
+
+/// A fix that inserts, before the RUN of `run`, a COPY of the module in `context_dir` (relative to
+/// the context) to `image_dir`: its go.mod (and go.sum) for a download, the whole directory for a
+/// build. `None` when the directory's name would need quoting.
+pub(super) fn copy_before_run(
+    context: &Context<'_>,
+    run: &GoRun,
+    workdir: &str,
+    context_dir: &str,
+    image_dir: &str,
+    has_go_sum: bool,
+) -> Option<(String, TextRange, String)> {
+    if context_dir.is_empty() || context_dir == "." || context_dir.contains(char::is_whitespace) {
+        return None;
+    }
+    let destination = match image_dir.strip_prefix(&format!("{}/", workdir.trim_end_matches('/'))) {
+        Some(rest) if !rest.is_empty() => format!("./{rest}/"),
+        _ => format!("{}/", image_dir.trim_end_matches('/')),
+    };
+    // A build needs the package files too; a download only the module files.
+    let sources = if compiles(&run.command) {
+        context_dir.to_string()
+    } else if has_go_sum {
+        format!("{context_dir}/go.mod {context_dir}/go.sum")
+    } else {
+        format!("{context_dir}/go.mod")
+    };
+    let at = line_start(context.text, context.dockerfile.instructions[run.instruction].range.start);
+    Some((format!("Copy {sources} before this RUN"), TextRange::new(at, at), format!("COPY {sources} {destination}\n")))
 }
 
 fn line_start(text: &str, offset: usize) -> usize {

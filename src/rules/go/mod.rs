@@ -9,6 +9,8 @@ mod go104_go_sum_copied_but_missing;
 mod go105_go_sum_not_copied_before_build;
 mod go107_replace_outside_build_context;
 mod go108_replace_target_copied_too_late;
+mod go109_go_work_module_missing;
+mod go110_mod_flag_in_workspace_mode;
 mod go113_no_go_mod_in_workdir;
 mod go114_gopath_mode_with_modules;
 
@@ -20,6 +22,8 @@ pub(super) static RULES: &[&Rule] = &[
     &go105_go_sum_not_copied_before_build::RULE,
     &go107_replace_outside_build_context::RULE,
     &go108_replace_target_copied_too_late::RULE,
+    &go109_go_work_module_missing::RULE,
+    &go110_mod_flag_in_workspace_mode::RULE,
     &go113_no_go_mod_in_workdir::RULE,
     &go114_gopath_mode_with_modules::RULE,
 ];
