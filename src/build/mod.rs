@@ -9,10 +9,12 @@
 //! rules can stay silent about them.
 
 mod copy;
+mod paths;
 
 use std::collections::BTreeMap;
 
 pub use copy::{CopySource, CopyStep};
+pub use paths::{command_dir, is_within_image, relative_to_image};
 
 use crate::images::{GolangImage, RuntimeImage};
 use crate::syntax::{

@@ -13,6 +13,10 @@ mod go109_go_work_module_missing;
 mod go110_mod_flag_in_workspace_mode;
 mod go113_no_go_mod_in_workdir;
 mod go114_gopath_mode_with_modules;
+mod go201_build_target_missing;
+mod go202_output_file_for_many_packages;
+mod go203_build_target_not_main;
+mod go2xx_support;
 
 use crate::rules::Rule;
 
@@ -26,4 +30,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go110_mod_flag_in_workspace_mode::RULE,
     &go113_no_go_mod_in_workdir::RULE,
     &go114_gopath_mode_with_modules::RULE,
+    &go201_build_target_missing::RULE,
+    &go202_output_file_for_many_packages::RULE,
+    &go203_build_target_not_main::RULE,
 ];
