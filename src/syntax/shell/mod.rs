@@ -6,6 +6,10 @@
 //! its commands, or the `-c` string of `["sh", "-c", "…"]`. Every word carries its range in the
 //! Dockerfile text, mapped back across continuations, skipped comment lines and JSON escapes.
 //! Building the model never fails: what tree-sitter cannot read is skipped and `has_errors` set.
+//!
+//! Cost: the largest RUN of the corpus (1.4 KB, 23 commands) takes about 0.2 ms to parse with
+//! tree-sitter-bash and 0.1 ms more to build the model (release build, busy 2-core machine); all
+//! 220 RUNs of the corpus's 45 Dockerfiles, Dockerfile parsing included, take about 55 ms.
 
 mod build;
 mod source_map;
