@@ -114,7 +114,8 @@ mod tests {
                 rest = &rest[at + heading.len()..];
             }
             assert!(
-                rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && rule.name.starts_with(|c: char| c.is_ascii_lowercase()),
                 "{}: name must be kebab-case",
                 rule.code
             );
