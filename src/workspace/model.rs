@@ -197,9 +197,12 @@ impl PackageIndex {
         self.packages.values().filter(move |p| is_within(&p.dir, dir))
     }
 
-    /// Absence is certain: the index is complete and was not truncated.
+    /// Absence is certain: the index is complete, was not truncated, and found Go sources at all.
+    /// A workspace without a single Go package is one whose sources are not there (a Dockerfile
+    /// checked on its own, a corpus of Dockerfiles and go.mod files): nothing can be concluded
+    /// from what it lacks.
     pub fn is_authoritative(&self) -> bool {
-        self.complete && !self.truncated
+        self.complete && !self.truncated && !self.packages.is_empty()
     }
 }
 
