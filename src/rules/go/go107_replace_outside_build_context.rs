@@ -1,6 +1,6 @@
 //! GO107: go.mod replaces a requirement with a directory outside the build context.
 
-use super::go113_no_go_mod_in_workdir::{Inputs, Presence, compiles, needs_module, workdir_of};
+use super::go113_no_go_mod_in_workdir::{Inputs, Presence, compiles, is_within_image, needs_module, workdir_of};
 use crate::build::{CopySource, resolve_path};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{GoSubcommand, TextRange};
@@ -62,11 +62,6 @@ dependency (`go mod vendor`).
 - `replace` directives: https://go.dev/ref/mod#go-mod-file-replace
 - Named build contexts: https://docs.docker.com/build/concepts/context/#named-contexts
 ";
-
-/// Whether the absolute image path `path` is `dir` or below it.
-fn is_within_image(path: &str, dir: &str) -> bool {
-    dir == "/" || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
-}
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };

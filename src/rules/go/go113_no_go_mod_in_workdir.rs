@@ -7,7 +7,7 @@
 use crate::build::{Build, CopySource, CopyStep, EnvValue, GoRun, Stage, resolve_path};
 use crate::rules::{Context, GoFacts, Rule, Severity, Sink};
 use crate::syntax::{Command, GoCommand, GoSubcommand, InstructionKind, StageBase, TextRange};
-use crate::workspace::{is_within, join};
+use crate::workspace::join;
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO113",
@@ -220,8 +220,17 @@ impl<'a> Inputs<'a> {
         &self.steps
     }
 
-    /// What is at `image_path` (absolute).
+    /// What is at `image_path` (absolute), read as a file.
     pub(super) fn file(&self, image_path: &str) -> Presence {
+        self.lookup(image_path, |path| self.facts.workspace.file_exists(path))
+    }
+
+    /// What is at `image_path` (absolute), read as a directory.
+    pub(super) fn dir(&self, image_path: &str) -> Presence {
+        self.lookup(image_path, |path| self.facts.workspace.dir_exists(path))
+    }
+
+    fn lookup(&self, image_path: &str, exists: impl Fn(&str) -> bool) -> Presence {
         let mut unknown = self.writers;
         for step in self.steps.iter().rev() {
             match &step.source {
@@ -229,12 +238,12 @@ impl<'a> Inputs<'a> {
                     let archive = step.is_add && step.sources.iter().any(|(s, _)| s.as_deref().is_some_and(is_archive));
                     match step.sources_for(image_path) {
                         None => unknown = true,
-                        Some(_) if archive && is_within(image_path, &step.destination) => unknown = true,
+                        Some(_) if archive && is_within_image(image_path, &step.destination) => unknown = true,
                         Some(candidates) => {
                             let found = candidates
                                 .iter()
                                 .filter_map(|c| join(self.root, if c.is_empty() { "." } else { c }))
-                                .find(|path| self.facts.workspace.file_exists(path));
+                                .find(|path| exists(path));
                             if let Some(path) = found {
                                 return Presence::Context { path, instruction: step.instruction };
                             }
@@ -249,7 +258,7 @@ impl<'a> Inputs<'a> {
                 // `ADD` of a URL or a git repository: its content is not known.
                 CopySource::Other(_) if step.is_add => {
                     if step.sources_for(image_path).is_none_or(|c| !c.is_empty())
-                        || is_within(image_path, &step.destination)
+                        || is_within_image(image_path, &step.destination)
                     {
                         unknown = true;
                     }
@@ -436,6 +445,11 @@ fn writes_files_before(
         };
     }
     false
+}
+
+/// Whether the absolute image path `path` is `dir` or below it.
+pub(super) fn is_within_image(path: &str, dir: &str) -> bool {
+    dir == "/" || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// `ADD` unpacks local archives: what they hold is not known.

@@ -11,6 +11,8 @@ mod go107_replace_outside_build_context;
 mod go108_replace_target_copied_too_late;
 mod go109_go_work_module_missing;
 mod go110_mod_flag_in_workspace_mode;
+mod go111_vendor_inconsistent;
+mod go112_mod_vendor_without_vendor;
 mod go113_no_go_mod_in_workdir;
 mod go114_gopath_mode_with_modules;
 mod go201_build_target_missing;
@@ -28,6 +30,8 @@ pub(super) static RULES: &[&Rule] = &[
     &go108_replace_target_copied_too_late::RULE,
     &go109_go_work_module_missing::RULE,
     &go110_mod_flag_in_workspace_mode::RULE,
+    &go111_vendor_inconsistent::RULE,
+    &go112_mod_vendor_without_vendor::RULE,
     &go113_no_go_mod_in_workdir::RULE,
     &go114_gopath_mode_with_modules::RULE,
     &go201_build_target_missing::RULE,
