@@ -9,11 +9,14 @@
 //! rules can stay silent about them.
 
 mod copy;
+mod origin;
+mod packages;
 mod paths;
 
 use std::collections::BTreeMap;
 
 pub use copy::{CopySource, CopyStep};
+pub use packages::{InstalledPackage, Installs, installed_packages, is_c_compiler, provides_libc_headers};
 pub use paths::{command_dir, is_within_image, relative_to_image};
 
 use crate::images::{GolangImage, RuntimeImage};

@@ -19,6 +19,14 @@ mod go201_build_target_missing;
 mod go202_output_file_for_many_packages;
 mod go203_build_target_not_main;
 mod go2xx_support;
+mod go301_cgo_disabled_but_imports_c;
+mod go302_cgo_only_dependency_without_cgo;
+mod go303_cgo_without_c_compiler;
+mod go304_dynamic_binary_in_static_image;
+mod go305_libc_mismatch_between_stages;
+mod go306_glibc_newer_in_builder;
+mod go307_no_ca_certificates;
+mod go3xx_support;
 
 use crate::rules::Rule;
 
@@ -37,4 +45,11 @@ pub(super) static RULES: &[&Rule] = &[
     &go201_build_target_missing::RULE,
     &go202_output_file_for_many_packages::RULE,
     &go203_build_target_not_main::RULE,
+    &go301_cgo_disabled_but_imports_c::RULE,
+    &go302_cgo_only_dependency_without_cgo::RULE,
+    &go303_cgo_without_c_compiler::RULE,
+    &go304_dynamic_binary_in_static_image::RULE,
+    &go305_libc_mismatch_between_stages::RULE,
+    &go306_glibc_newer_in_builder::RULE,
+    &go307_no_ca_certificates::RULE,
 ];
