@@ -64,6 +64,11 @@ impl CopyStep {
             })
             .collect();
         let destination_is_dir = destination_text.ends_with('/')
+            || [".", ".."].contains(&destination_text.as_str())
+            || destination_text.ends_with("/.")
+            || destination_text.ends_with("/..")
+            // The working directory exists as a directory, so a file copied onto it goes inside.
+            || resolve_path(workdir, &destination_text) == resolve_path("/", workdir)
             || sources.len() > 1
             || sources.iter().any(|(s, _)| s.as_deref().is_some_and(|s| s.is_empty() || has_glob(s)));
         Some(CopyStep {

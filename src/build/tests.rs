@@ -153,3 +153,15 @@ fn add_of_a_url_does_not_read_the_context() {
     assert!(matches!(sources[0], CopySource::Other(_)) && matches!(sources[1], CopySource::Other(_)));
     assert_eq!(sources[2], CopySource::Context);
 }
+
+#[test]
+fn a_file_copied_onto_the_working_directory_goes_inside_it() {
+    let build = simulate(
+        "FROM golang:1.23\nWORKDIR /src\nCOPY go.mod .\nCOPY go.sum /src\nCOPY main.go ./\nCOPY app.go /bin/app\n",
+    );
+    let copies = &build.stages[0].copies;
+    assert_eq!(copies[0].destination_of("go.mod").as_deref(), Some("/src/go.mod"));
+    assert_eq!(copies[1].destination_of("go.sum").as_deref(), Some("/src/go.sum"));
+    assert_eq!(copies[2].destination_of("main.go").as_deref(), Some("/src/main.go"));
+    assert_eq!(copies[3].destination_of("app.go").as_deref(), Some("/bin/app"));
+}

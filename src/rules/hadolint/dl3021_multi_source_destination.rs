@@ -24,6 +24,9 @@ destination must be a directory and end with a /\". A single wildcard source tha
 several files fails the same way, but which files match is only known at build time.
 
 gantry checks ADD as well as COPY (hadolint checks only COPY): BuildKit applies the same rule to both.
+Unlike hadolint, gantry accepts `.` and `..` (and paths ending in `/.`) as the destination: they
+always name a directory, BuildKit builds `COPY go.mod go.sum .` without complaint, and real projects
+rely on it.
 
 ## Example
 ```dockerfile
@@ -48,7 +51,12 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         let Some(destination) = &copy.destination else { continue };
         let source_count = copy.sources.len().max(instruction.heredocs.len());
         let value = &destination.value;
-        if source_count < 2 || value.ends_with('/') || value.contains('$') || value.starts_with("<<") {
+        if source_count < 2
+            || value.ends_with('/')
+            || names_a_directory(value)
+            || value.contains('$')
+            || value.starts_with("<<")
+        {
             continue;
         }
         let keyword = instruction.keyword_text.to_uppercase();
@@ -64,4 +72,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             diagnostic.with_fix(format!("Write `{value}/`"), TextRange::empty(at), "/", true);
         }
     }
+}
+
+/// `.`, `..`, `dir/.` and `dir/..` always name a directory, with or without a trailing `/`.
+fn names_a_directory(path: &str) -> bool {
+    path == "." || path == ".." || path.ends_with("/.") || path.ends_with("/..")
 }
