@@ -6,7 +6,8 @@
 //! the DL rule is off by default (one finding per problem): DL3000 ↔ WorkdirRelativePath,
 //! DL3012/DL4003/DL4004 ↔ MultipleInstructionsDisallowed, DL3024 ↔ DuplicateStageName,
 //! DL3025 ↔ JSONArgsRecommended, DL3029 ↔ FromPlatformFlagConstDisallowed, DL4000 ↔
-//! MaintainerDeprecated.
+//! MaintainerDeprecated. DL3063 ↔ ReservedStageName, DL3064 ↔ SecretsUsedInArgOrEnv and DL3065 ↔
+//! RedundantTargetPlatform run the BuildKit check itself under the DL code.
 //!
 //! Three hadolint rules are not rules here because the parser already reports the same input as
 //! a syntax error (BuildKit refuses it too): DL3011 (port outside 0–65535) is
@@ -44,6 +45,11 @@ mod dl3055_label_not_git_hash;
 mod dl3056_label_not_semver;
 mod dl3057_missing_healthcheck;
 mod dl3058_label_not_email;
+mod dl3063_reserved_stage_name;
+mod dl3064_secret_in_arg_or_env;
+mod dl3065_redundant_target_platform;
+mod dl3066_non_numeric_user;
+mod dl3067_copy_whole_filesystem;
 mod dl4000_maintainer;
 mod dl4003_multiple_cmds;
 mod dl4004_multiple_entrypoints;
@@ -79,6 +85,11 @@ pub(super) static RULES: &[&Rule] = &[
     &dl3056_label_not_semver::RULE,
     &dl3057_missing_healthcheck::RULE,
     &dl3058_label_not_email::RULE,
+    &dl3063_reserved_stage_name::RULE,
+    &dl3064_secret_in_arg_or_env::RULE,
+    &dl3065_redundant_target_platform::RULE,
+    &dl3066_non_numeric_user::RULE,
+    &dl3067_copy_whole_filesystem::RULE,
     &dl4000_maintainer::RULE,
     &dl4003_multiple_cmds::RULE,
     &dl4004_multiple_entrypoints::RULE,
