@@ -5,6 +5,8 @@
 //! not yet complete, it stays silent. One file per rule (`goNNN_<slug>.rs`); add it to `RULES`.
 
 mod go101_go_version_newer_than_image;
+mod go102_toolchain_directive_ignored;
+mod go103_unpinned_golang_image;
 mod go104_go_sum_copied_but_missing;
 mod go105_go_sum_not_copied_before_build;
 mod go107_replace_outside_build_context;
@@ -18,6 +20,9 @@ mod go114_gopath_mode_with_modules;
 mod go201_build_target_missing;
 mod go202_output_file_for_many_packages;
 mod go203_build_target_not_main;
+mod go204_copied_binary_not_built;
+mod go205_ldflags_x_target_missing;
+mod go206_ldflags_x_target_not_settable;
 mod go2xx_support;
 mod go301_cgo_disabled_but_imports_c;
 mod go302_cgo_only_dependency_without_cgo;
@@ -27,11 +32,17 @@ mod go305_libc_mismatch_between_stages;
 mod go306_glibc_newer_in_builder;
 mod go307_no_ca_certificates;
 mod go3xx_support;
+mod go401_platform_arg_not_declared_in_stage;
+mod go402_hard_coded_target_platform;
+mod go403_cgo_cross_compile_without_cc;
+mod go4xx_support;
 
 use crate::rules::Rule;
 
 pub(super) static RULES: &[&Rule] = &[
     &go101_go_version_newer_than_image::RULE,
+    &go102_toolchain_directive_ignored::RULE,
+    &go103_unpinned_golang_image::RULE,
     &go104_go_sum_copied_but_missing::RULE,
     &go105_go_sum_not_copied_before_build::RULE,
     &go107_replace_outside_build_context::RULE,
@@ -45,6 +56,9 @@ pub(super) static RULES: &[&Rule] = &[
     &go201_build_target_missing::RULE,
     &go202_output_file_for_many_packages::RULE,
     &go203_build_target_not_main::RULE,
+    &go204_copied_binary_not_built::RULE,
+    &go205_ldflags_x_target_missing::RULE,
+    &go206_ldflags_x_target_not_settable::RULE,
     &go301_cgo_disabled_but_imports_c::RULE,
     &go302_cgo_only_dependency_without_cgo::RULE,
     &go303_cgo_without_c_compiler::RULE,
@@ -52,4 +66,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go305_libc_mismatch_between_stages::RULE,
     &go306_glibc_newer_in_builder::RULE,
     &go307_no_ca_certificates::RULE,
+    &go401_platform_arg_not_declared_in_stage::RULE,
+    &go402_hard_coded_target_platform::RULE,
+    &go403_cgo_cross_compile_without_cc::RULE,
 ];
