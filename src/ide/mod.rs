@@ -1,6 +1,7 @@
 //! Editor features over the syntax model and the rules, as plain data in byte offsets.
 
 mod code_actions;
+mod completion;
 mod diagnostics;
 mod document_symbols;
 mod folding_ranges;
@@ -10,6 +11,7 @@ mod hover;
 mod testing;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
+pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
