@@ -96,7 +96,7 @@ fn report(context: &Context<'_>, sink: &mut Sink, user: &Word, nonroot: Option<I
             user.range,
             format!(
                 "the image runs as the user name `{name}`: tools such as Kubernetes' runAsNonRoot can only \
-                 check a numeric id; create the user with a fixed id and write `USER <uid>`"
+                 check a numeric id; write the user's uid (`USER <uid>`)"
             ),
         );
         return;
