@@ -731,3 +731,23 @@ fn go_rules_see_the_module_next_to_the_dockerfile() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("\"code\":\"GO101\"") && run.stdout.contains("go >= 1.23"), "{}", run.stdout);
 }
+
+#[test]
+fn a_build_context_set_in_gantry_toml_is_used_by_the_go_rules() {
+    // Guessed, the context of deploy/Dockerfile is the module root, which has no go.sum: copying it
+    // fails. gantry.toml says the context is deploy/ (`docker build deploy`), which has one.
+    let tree = TempTree::new(
+        "context",
+        &[
+            ("go.mod", b"module example.com/app\n\ngo 1.23\n"),
+            ("main.go", b"package main\n\nfunc main() {}\n"),
+            ("deploy/go.sum", b""),
+            ("deploy/Dockerfile", b"FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"),
+        ],
+    );
+    let guessed = run_in(&tree.0, &["check", "--format", "json", "--select", "GO104", "deploy/Dockerfile"]);
+    assert!(guessed.stdout.contains("\"code\":\"GO104\""), "{}", guessed.stdout);
+    fs::write(tree.0.join("gantry.toml"), "[context]\n\"deploy/Dockerfile\" = \"deploy\"\n").unwrap();
+    let configured = run_in(&tree.0, &["check", "--format", "json", "--select", "GO104", "deploy/Dockerfile"]);
+    assert_eq!(configured.stdout.trim(), "[]", "{}", configured.stderr);
+}

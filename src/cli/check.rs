@@ -47,7 +47,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let config = project.config_for(&path);
-                let facts = project.facts_for(&path);
+                let facts = project.facts_for(&path, &config);
                 let fail_level =
                     args.fail_level.map(FailLevel::severity).or(config.fail_level).unwrap_or(Severity::Warning);
                 files.push(check_text(path, text, &config, facts.as_ref(), fail_level));

@@ -40,7 +40,8 @@ impl Project {
                 let text = read_config(path)
                     .ok_or_else(|| format!("cannot read the configuration file {}", path.display()))?;
                 let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-                let (layer, problems) = if is_yaml { parse_hadolint_yaml(&text) } else { parse_gantry_toml(&text) };
+                let (mut layer, problems) = if is_yaml { parse_hadolint_yaml(&text) } else { parse_gantry_toml(&text) };
+                layer.base_dir = path.canonicalize().ok().and_then(|p| p.parent().map(Path::to_path_buf));
                 let mut config = Config::default();
                 config.merge(layer);
                 Some((config, ConfigSource { path: path.to_path_buf(), text, problems }))
@@ -82,8 +83,9 @@ impl Project {
         config
     }
 
-    /// The Go facts for a Dockerfile: its workspace, opened and fully indexed on first use.
-    pub(super) fn facts_for(&mut self, dockerfile: &Path) -> Option<GoFacts> {
+    /// The Go facts for a Dockerfile: its workspace, opened and fully indexed on first use, and the
+    /// build context `config` sets for it, if any.
+    pub(super) fn facts_for(&mut self, dockerfile: &Path, config: &Config) -> Option<GoFacts> {
         let dir = absolute_dir(dockerfile);
         let root = nearest_go_root(&dir, repository_root(&dir).as_deref()).unwrap_or_else(|| dir.clone());
         let workspace = match self.workspaces.get(&root) {
@@ -97,6 +99,14 @@ impl Project {
         };
         let absolute = dir.join(dockerfile.file_name()?);
         let relative = workspace.relative(&absolute)?;
+        if let Some(context) = config.context_for(&absolute) {
+            match workspace.relative(context) {
+                Some(context) => workspace.set_context_override(&relative, &context),
+                None => {
+                    tracing::warn!("the build context {} is outside {}", context.display(), workspace.root().display())
+                }
+            }
+        }
         Some(GoFacts::for_dockerfile(workspace, &relative))
     }
 

@@ -55,8 +55,10 @@ impl ConfigStore {
     pub(super) fn set_settings(&self, value: &serde_json::Value) -> Vec<ConfigProblem> {
         // Accept both the bare object and one wrapped in a `gantry` key, as clients differ.
         let value = value.get("gantry").unwrap_or(value);
-        let (layer, problems) = parse_settings_json(value);
+        let (mut layer, problems) = parse_settings_json(value);
         let mut inner = self.lock();
+        // Paths in the editor's settings are relative to the (first) workspace folder.
+        layer.base_dir = inner.roots.first().cloned();
         inner.settings = layer;
         inner.settings_problems = problems.clone();
         inner.invalidate();

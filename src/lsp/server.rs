@@ -117,7 +117,8 @@ impl Server {
 
     /// The Go facts for a document; opening its workspace starts indexing and a republish after it.
     fn go_facts(&self, uri: &Uri) -> Option<crate::rules::GoFacts> {
-        let (facts, opened) = self.state.workspaces.facts_for(uri);
+        let (config, _) = self.state.config.for_document(uri);
+        let (facts, opened) = self.state.workspaces.facts_for(uri, &config);
         if let Some(workspace) = opened {
             self.republish_when_indexed(workspace);
         }

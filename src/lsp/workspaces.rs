@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tower_lsp_server::ls_types::Uri;
 
-use crate::rules::GoFacts;
+use crate::rules::{Config, GoFacts};
 use crate::workspace::Workspace;
 
 #[derive(Default)]
@@ -39,10 +39,15 @@ impl Workspaces {
     /// The Go facts for a Dockerfile: its workspace (opened and indexed on first use) and its build
     /// context. `None` for documents that are not files. The second value is the workspace when
     /// this call opened it, so that the caller can republish once its index is complete.
-    pub(super) fn facts_for(&self, uri: &Uri) -> (Option<GoFacts>, Option<Arc<Workspace>>) {
+    pub(super) fn facts_for(&self, uri: &Uri, config: &Config) -> (Option<GoFacts>, Option<Arc<Workspace>>) {
         let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else { return (None, None) };
         let Some((workspace, opened)) = self.workspace_for(&path) else { return (None, None) };
-        let facts = workspace.relative(&path).map(|relative| GoFacts::for_dockerfile(workspace.clone(), &relative));
+        let facts = workspace.relative(&path).map(|relative| {
+            if let Some(context) = config.context_for(&path).and_then(|c| workspace.relative(c)) {
+                workspace.set_context_override(&relative, &context);
+            }
+            GoFacts::for_dockerfile(workspace.clone(), &relative)
+        });
         (facts, opened.then_some(workspace))
     }
 

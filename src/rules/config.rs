@@ -26,6 +26,9 @@ pub struct Config {
     pub honour_suppressions: bool,
     /// The least severe finding that fails `gantry check` (its `--fail-level` wins).
     pub fail_level: Option<Severity>,
+    /// Build contexts set by hand: (Dockerfile, context directory), both absolute once a file's
+    /// location resolved them (relative paths are relative to the file that sets them).
+    pub contexts: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Default for Config {
@@ -36,6 +39,7 @@ impl Default for Config {
             options: RuleOptions::default(),
             honour_suppressions: true,
             fail_level: None,
+            contexts: Vec::new(),
         }
     }
 }
@@ -69,6 +73,15 @@ impl Config {
         if let Some(level) = layer.fail_level {
             self.fail_level = Some(level);
         }
+        let base = layer.base_dir.unwrap_or_default();
+        self.contexts.extend(
+            layer.contexts.into_iter().map(|(dockerfile, context)| (base.join(dockerfile), base.join(context))),
+        );
+    }
+
+    /// The build context set for `dockerfile` (an absolute path), if any.
+    pub fn context_for(&self, dockerfile: &Path) -> Option<&Path> {
+        self.contexts.iter().rev().find(|(file, _)| file == dockerfile).map(|(_, context)| context.as_path())
     }
 }
 
@@ -85,6 +98,10 @@ pub struct ConfigLayer {
     pub disable_suppressions: Option<bool>,
     /// The `fail-level` of `gantry check` (CLI only).
     pub fail_level: Option<Severity>,
+    /// `[context]`: Dockerfile path → build context directory, as written.
+    pub contexts: Vec<(String, String)>,
+    /// The directory relative paths in this layer are relative to (the configuration file's).
+    pub base_dir: Option<PathBuf>,
 }
 
 /// A problem in a configuration source, with the byte range in that source's text.
@@ -110,6 +127,9 @@ struct GantryToml {
     strict_labels: Option<bool>,
     disable_ignore_comments: Option<bool>,
     fail_level: Option<Spanned<String>>,
+    /// Dockerfile path → build context directory, both relative to gantry.toml.
+    #[serde(default)]
+    context: std::collections::BTreeMap<String, String>,
 }
 
 /// Parses `gantry.toml`. Problems are reported; whatever is valid is still used.
@@ -170,6 +190,7 @@ pub fn parse_gantry_toml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
         }
         layer.label_schema = Some(labels);
     }
+    layer.contexts = raw.context.into_iter().collect();
     if let Some(level) = raw.fail_level {
         let range = TextRange::new(level.span().start, level.span().end);
         match Severity::parse(level.get_ref()) {
@@ -349,7 +370,8 @@ pub fn discover(
     // hadolint's settings first, so that gantry.toml wins where both speak.
     found.sort_by_key(|(_, _, is_gantry)| *is_gantry);
     for (path, text, is_gantry) in found {
-        let (layer, problems) = if is_gantry { parse_gantry_toml(&text) } else { parse_hadolint_yaml(&text) };
+        let (mut layer, problems) = if is_gantry { parse_gantry_toml(&text) } else { parse_hadolint_yaml(&text) };
+        layer.base_dir = path.parent().map(Path::to_path_buf);
         config.merge(layer);
         sources.push(ConfigSource { path, text, problems });
     }
@@ -432,6 +454,9 @@ FromAsCasing = "off"
 
 [label-schema]
 maintainer = "email"
+
+[context]
+"deploy/Dockerfile" = "."
 "#;
         let (layer, problems) = parse_gantry_toml(text);
         assert_eq!(problems, []);
@@ -443,6 +468,7 @@ maintainer = "email"
         assert_eq!(layer.label_schema, Some(vec![("maintainer".to_string(), LabelType::Email)]));
         assert_eq!(layer.strict_labels, Some(true));
         assert_eq!(layer.fail_level, Some(Severity::Warning));
+        assert_eq!(layer.contexts, [("deploy/Dockerfile".to_string(), ".".to_string())]);
     }
 
     #[test]
@@ -530,6 +556,11 @@ format: tty
         let read = |path: &Path| files.iter().find(|(p, _)| Path::new(p) == path).map(|(_, t)| t.to_string());
         let (config, sources) = discover(Path::new("/ws/app/deploy"), Some(Path::new("/ws")), &read);
         assert_eq!(config.selection.ignore, ["StageNameCasing", "MaintainerDeprecated"]);
+        let with_context =
+            |text: &'static str| move |path: &Path| (path == Path::new("/ws/gantry.toml")).then(|| text.to_string());
+        let (config, _) =
+            discover(Path::new("/ws/deploy"), None, &with_context("[context]\n\"deploy/Dockerfile\" = \".\"\n"));
+        assert_eq!(config.context_for(Path::new("/ws/deploy/Dockerfile")), Some(Path::new("/ws/.")));
         let paths: Vec<_> = sources.iter().map(|s| s.path.to_string_lossy().into_owned()).collect();
         assert_eq!(paths, ["/ws/app/.hadolint.yaml", "/ws/app/deploy/gantry.toml"]);
         let (config, _) = discover(Path::new("/ws/other"), Some(Path::new("/ws")), &read);
