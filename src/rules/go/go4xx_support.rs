@@ -2,7 +2,7 @@
 //! machine, where a Go variable's value is written, the user at an instruction, ARG insertion.
 
 use crate::build::{Build, GoRun, Stage};
-use crate::rules::Context;
+use crate::rules::{Context, Severity};
 use crate::syntax::{
     Dockerfile, InstructionKind, Scope, ShellScript, SimpleCommand, TextEdit, TextRange, VariableKind,
     variable_references,
@@ -191,6 +191,22 @@ pub(super) fn unquoted(text: &str) -> &str {
     text
 }
 
+/// Whether a shell word's text is only the variable `name` (`$NAME`, `${NAME}`, quoted or not).
+pub(super) fn is_plain_reference(text: &str, name: &str) -> bool {
+    let text = unquoted(text);
+    text == format!("${name}") || text == format!("${{{name}}}")
+}
+
+/// One step milder than `severity`: for findings of a rule that are likely rather than certain,
+/// reported below the rule's configured severity.
+pub(super) fn milder(severity: Severity) -> Severity {
+    match severity {
+        Severity::Error => Severity::Warning,
+        Severity::Warning => Severity::Info,
+        Severity::Info | Severity::Hint => Severity::Hint,
+    }
+}
+
 /// Where to report on a `go` command: from the `go` word through the subcommand (`go build`,
 /// `go mod download`), or the subcommand alone when the program word cannot be found.
 pub(super) fn command_range(context: &Context<'_>, run: &GoRun) -> TextRange {
@@ -227,6 +243,9 @@ mod tests {
     #[test]
     fn users_and_references() {
         assert_eq!(unquoted("\"${TARGETVARIANT}\""), "${TARGETVARIANT}");
+        assert!(is_plain_reference("\"${TARGETVARIANT}\"", "TARGETVARIANT"));
+        assert!(is_plain_reference("$TARGETVARIANT", "TARGETVARIANT"));
+        assert!(!is_plain_reference("${TARGETVARIANT#v}", "TARGETVARIANT"));
         assert!(mentions("linux/${TARGETARCH:-amd64}", "TARGETARCH"));
         assert!(!mentions("'$TARGETARCH'", "TARGETARCH"));
     }

@@ -9,6 +9,7 @@ mod go102_toolchain_directive_ignored;
 mod go103_unpinned_golang_image;
 mod go104_go_sum_copied_but_missing;
 mod go105_go_sum_not_copied_before_build;
+mod go106_dockerignore_excludes_go_files;
 mod go107_replace_outside_build_context;
 mod go108_replace_target_copied_too_late;
 mod go109_go_work_module_missing;
@@ -31,10 +32,16 @@ mod go304_dynamic_binary_in_static_image;
 mod go305_libc_mismatch_between_stages;
 mod go306_glibc_newer_in_builder;
 mod go307_no_ca_certificates;
+mod go308_no_timezone_database;
+mod go309_os_user_without_passwd;
+mod go310_race_without_cgo;
+mod go311_extldflags_without_external_linking;
 mod go3xx_support;
 mod go401_platform_arg_not_declared_in_stage;
 mod go402_hard_coded_target_platform;
 mod go403_cgo_cross_compile_without_cc;
+mod go404_goarm_from_targetvariant;
+mod go405_goamd64_above_v1;
 mod go4xx_support;
 
 use crate::rules::Rule;
@@ -45,6 +52,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go103_unpinned_golang_image::RULE,
     &go104_go_sum_copied_but_missing::RULE,
     &go105_go_sum_not_copied_before_build::RULE,
+    &go106_dockerignore_excludes_go_files::RULE,
     &go107_replace_outside_build_context::RULE,
     &go108_replace_target_copied_too_late::RULE,
     &go109_go_work_module_missing::RULE,
@@ -66,7 +74,13 @@ pub(super) static RULES: &[&Rule] = &[
     &go305_libc_mismatch_between_stages::RULE,
     &go306_glibc_newer_in_builder::RULE,
     &go307_no_ca_certificates::RULE,
+    &go308_no_timezone_database::RULE,
+    &go309_os_user_without_passwd::RULE,
+    &go310_race_without_cgo::RULE,
+    &go311_extldflags_without_external_linking::RULE,
     &go401_platform_arg_not_declared_in_stage::RULE,
     &go402_hard_coded_target_platform::RULE,
     &go403_cgo_cross_compile_without_cc::RULE,
+    &go404_goarm_from_targetvariant::RULE,
+    &go405_goamd64_above_v1::RULE,
 ];
