@@ -4,6 +4,7 @@
 //! (needs `.dockerignore`) and InvalidBaseImagePlatform (needs a registry) are not here.
 
 mod consistent_instruction_casing;
+mod copy_ignored_file;
 mod duplicate_stage_name;
 mod expose_format;
 mod expose_invalid_format;
@@ -30,6 +31,7 @@ use crate::rules::Rule;
 
 pub(super) static RULES: &[&Rule] = &[
     &consistent_instruction_casing::RULE,
+    &copy_ignored_file::RULE,
     &duplicate_stage_name::RULE,
     &expose_invalid_format::RULE,
     &expose_proto_casing::RULE,

@@ -1,7 +1,7 @@
 //! GO105: go.mod is in the image but go.sum is not when a `go` command needs it.
 
 use super::go113_no_go_mod_in_workdir::{Inputs, Presence, compiles, needs_module, workdir_of};
-use crate::build::{CopySource, EnvValue};
+use crate::build::{Build, CopySource, EnvValue, GoRun, Stage};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{GoSubcommand, InstructionKind, TextRange};
 use crate::workspace::{join, parent};
@@ -87,19 +87,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if inputs.file(&format!("{}/go.sum", dir.trim_end_matches('/'))) != Presence::Absent {
             continue;
         }
-        // `go mod tidy` and `go get` write a complete go.sum; after them the file is there.
-        let written_before = build.go_runs().any(|(other_stage, other)| {
-            other.instruction <= run.instruction
-                && other.command.range.start < run.command.range.start
-                && build.is_based_on(stage.index, other_stage.index)
-                && matches!(&other.command.subcommand, GoSubcommand::Get | GoSubcommand::Mod(_))
-                && !matches!(&other.command.subcommand, GoSubcommand::Mod(verb) if verb == "download")
-        });
-        let mod_mod = run.command.flag("mod").and_then(|f| f.value.as_ref()).is_some_and(|v| v.value == "mod");
-        if written_before || mod_mod || run.env("GOFLAGS").known().is_some_and(|f| f.contains("-mod=mod")) {
-            continue;
-        }
-        if *run.env("GOFLAGS") == EnvValue::Unknown {
+        if go_sum_may_be_written(build, stage, run) {
             continue;
         }
         reported.push(go_mod_copy);
@@ -149,4 +137,22 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             );
         }
     }
+}
+
+/// Whether go.sum may be written before or by `run`: a `go mod tidy` or `go get` earlier in the
+/// stage (or the stages it is built on), `-mod=mod`, or a `GOFLAGS` only the build knows.
+pub(super) fn go_sum_may_be_written(build: &Build, stage: &Stage, run: &GoRun) -> bool {
+    let tidied = build.go_runs().any(|(other_stage, other)| {
+        other.command.range.start < run.command.range.start
+            && build.is_based_on(stage.index, other_stage.index)
+            && (other.command.subcommand == GoSubcommand::Get
+                || matches!(&other.command.subcommand, GoSubcommand::Mod(verb) if verb == "tidy"))
+    });
+    let mod_mod = run.command.flag("mod").and_then(|f| f.value.as_ref()).is_some_and(|v| v.value == "mod");
+    let goflags = match run.env("GOFLAGS") {
+        EnvValue::Known(flags) => flags.contains("-mod=mod"),
+        EnvValue::Unknown => true,
+        EnvValue::Unset => false,
+    };
+    tidied || mod_mod || goflags
 }

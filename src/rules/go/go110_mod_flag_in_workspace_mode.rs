@@ -85,9 +85,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if !refused {
             continue;
         }
-        let Some((work_path, image_dir, _, _)) =
-            super::go109_go_work_module_missing::workspace_of(context, facts, stage, run)
-        else {
+        let Some((work_path, image_dir, _, _)) = workspace_of(context, facts, stage, run) else {
             continue;
         };
         let allowed =

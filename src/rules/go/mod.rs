@@ -36,10 +36,6 @@ mod go308_no_timezone_database;
 mod go309_os_user_without_passwd;
 mod go310_race_without_cgo;
 mod go311_extldflags_without_external_linking;
-mod go308_no_timezone_database;
-mod go309_os_user_without_passwd;
-mod go310_race_without_cgo;
-mod go311_extldflags_without_external_linking;
 mod go3xx_support;
 mod go401_platform_arg_not_declared_in_stage;
 mod go402_hard_coded_target_platform;
@@ -78,10 +74,6 @@ pub(super) static RULES: &[&Rule] = &[
     &go305_libc_mismatch_between_stages::RULE,
     &go306_glibc_newer_in_builder::RULE,
     &go307_no_ca_certificates::RULE,
-    &go308_no_timezone_database::RULE,
-    &go309_os_user_without_passwd::RULE,
-    &go310_race_without_cgo::RULE,
-    &go311_extldflags_without_external_linking::RULE,
     &go308_no_timezone_database::RULE,
     &go309_os_user_without_passwd::RULE,
     &go310_race_without_cgo::RULE,
