@@ -13,6 +13,7 @@ export const SERVER_KEYS: Readonly<Record<string, string>> = {
   ignore: 'ignore',
   enable: 'enable',
   severity: 'severity',
+  context: 'context',
   trustedRegistries: 'trusted-registries',
   labelSchema: 'label-schema',
   strictLabels: 'strict-labels',

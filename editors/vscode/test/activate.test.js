@@ -64,6 +64,7 @@ test('activate starts `gantry lsp --stdio` with the settings, and diagnostics ar
   await config.update('gantry.ignore', ['StageNameCasing']);
   await config.update('gantry.enable', []);
   await config.update('gantry.severity', { JSONArgsRecommended: 'error' });
+  await config.update('gantry.context', { Dockerfile: '.' });
   await config.update('gantry.trustedRegistries', ['docker.io']);
   await config.update('gantry.labelSchema', { 'org.opencontainers.image.source': 'url' });
   await config.update('gantry.strictLabels', false);

@@ -44,7 +44,7 @@ test('every rule setting maps to a key of the server, and only those do', () => 
   expect(properties.filter((p) => !editorOnly.includes(p)).sort()).toEqual(Object.keys(extension.SERVER_KEYS).sort());
   // The server's names are gantry.toml's kebab-case keys.
   expect(Object.values(extension.SERVER_KEYS).sort()).toEqual([
-    'disable-ignore-comments', 'enable', 'ignore', 'label-schema', 'select', 'severity', 'strict-labels',
+    'context', 'disable-ignore-comments', 'enable', 'ignore', 'label-schema', 'select', 'severity', 'strict-labels',
     'trusted-registries',
   ]);
 });
