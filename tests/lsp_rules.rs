@@ -227,3 +227,19 @@ fn editor_settings_come_from_initialization_options_and_workspace_configuration(
     client.wait_for_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri.as_str() && wanted(p));
     client.shutdown_and_exit();
 }
+
+#[test]
+fn exit_is_not_held_back_by_an_unanswered_request_to_the_client() {
+    let mut capabilities = default_capabilities();
+    capabilities["workspace"] = json!({ "configuration": true });
+    let mut client = LspClient::spawn();
+    client.never_answer();
+    client.request_ok("initialize", json!({ "processId": null, "capabilities": capabilities }));
+    // The server asks for its settings; this client never answers it before leaving.
+    client.notify("initialized", json!({}));
+    client.wait_for("the settings request", |m| m["method"] == "workspace/configuration");
+    let shutdown = client.send_request("shutdown", Value::Null);
+    client.wait_response(shutdown);
+    client.notify("exit", Value::Null);
+    assert!(client.wait_exit().success(), "the server did not exit cleanly");
+}

@@ -370,21 +370,31 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
-        for problem in self.state.config.settings_problems() {
-            self.client.show_message(MessageType::WARNING, format!("gantry: {}", problem.message)).await;
-        }
-        self.register_watchers().await;
-        self.pull_settings().await;
-        self.republish_all().await;
+        // Requests to the client run in a task of their own: tower-lsp handles notifications one
+        // at a time, so awaiting an answer here would hold back every later notification (`exit`
+        // included) until the client answers, and a client need not answer before exiting.
+        let server = self.clone();
+        tokio::spawn(async move {
+            for problem in server.state.config.settings_problems() {
+                server.client.show_message(MessageType::WARNING, format!("gantry: {}", problem.message)).await;
+            }
+            server.register_watchers().await;
+            server.pull_settings().await;
+            server.republish_all().await;
+        });
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if self.state.negotiated().pull_configuration {
-            self.pull_settings().await;
-        } else {
-            self.apply_settings(&params.settings).await;
-        }
-        self.republish_all().await;
+        // In a task of its own for the same reason as `initialized`.
+        let server = self.clone();
+        tokio::spawn(async move {
+            if server.state.negotiated().pull_configuration {
+                server.pull_settings().await;
+            } else {
+                server.apply_settings(&params.settings).await;
+            }
+            server.republish_all().await;
+        });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

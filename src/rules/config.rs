@@ -299,7 +299,11 @@ pub fn parse_hadolint_yaml(text: &str) -> (ConfigLayer, Vec<ConfigProblem>) {
 
 /// Reads editor settings (the `gantry` section, as JSON) in the same shape as `gantry.toml`.
 pub fn parse_settings_json(value: &serde_json::Value) -> (ConfigLayer, Vec<ConfigProblem>) {
-    if value.is_null() || value.as_object().is_some_and(|o| o.is_empty()) {
+    // An empty Lua table reaches us as `[]` from Neovim: it means "no settings" too.
+    if value.is_null()
+        || value.as_object().is_some_and(|o| o.is_empty())
+        || value.as_array().is_some_and(|a| a.is_empty())
+    {
         return (ConfigLayer::default(), Vec::new());
     }
     // The same schema as gantry.toml: go through TOML so that one code path validates both.
@@ -541,6 +545,7 @@ format: tty
         assert_eq!(problems, []);
         assert_eq!(layer.ignore, ["FromAsCasing"]);
         assert_eq!(layer.severities, [("StageNameCasing".to_string(), Severity::Hint)]);
+        assert_eq!(parse_settings_json(&serde_json::json!([])).1, []);
         let (_, problems) = parse_settings_json(&serde_json::json!({"ignroe": []}));
         assert!(problems[0].message.starts_with("settings: "), "{problems:?}");
     }

@@ -57,6 +57,8 @@ pub(crate) struct LspClient {
     closed: bool,
     /// The result to answer each server request method with (`null` when not listed).
     answers: std::collections::HashMap<String, Value>,
+    /// Whether server requests are answered at all (a client may leave without answering).
+    answer_requests: bool,
     stderr: Arc<Mutex<Vec<u8>>>,
     stdout_thread: Option<JoinHandle<()>>,
     stderr_thread: Option<JoinHandle<()>>,
@@ -106,7 +108,13 @@ impl LspClient {
             next_id: 1,
             status: None,
             answers: std::collections::HashMap::new(),
+            answer_requests: true,
         }
+    }
+
+    /// From now on, leaves the server's requests unanswered.
+    pub(crate) fn never_answer(&mut self) {
+        self.answer_requests = false;
     }
 
     /// From now on, answers the server's `method` requests with `result`.
@@ -276,7 +284,7 @@ impl LspClient {
         match self.events.recv_timeout(wait) {
             Ok(Event::Message(message)) => {
                 self.history.push(message.clone());
-                if message.get("method").is_some() && message.get("id").is_some() {
+                if self.answer_requests && message.get("method").is_some() && message.get("id").is_some() {
                     // A request from the server: answer it so that the server never waits on us.
                     let method = message["method"].as_str().unwrap_or_default();
                     let result = self.answers.get(method).cloned().unwrap_or(Value::Null);
