@@ -1,10 +1,11 @@
 //! GO307: the program makes TLS connections, and the final image has no CA bundle.
 
 use super::go3xx_support::{
-    ImportSite, TargetTags, built_code, cgo_state, env_in_stage, final_from_end, final_stage_installs,
+    ImportSite, Shipped, TargetTags, built_code, cgo_state, env_in_stage, final_from_end, final_stage_installs,
     final_stage_may_provide, shipped_programs, stage_reference,
 };
-use crate::rules::{Context, Rule, Severity, Sink};
+use crate::build::Stage;
+use crate::rules::{Context, GoFacts, Rule, Severity, Sink};
 use crate::syntax::TextRange;
 
 pub(in crate::rules) static RULE: Rule = Rule {
@@ -95,9 +96,7 @@ fn makes_tls_connections(path: &str) -> bool {
 }
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    if context.go.is_none() {
-        return;
-    }
+    let Some(facts) = context.go else { return };
     let build = context.build();
     if !build.builds_go() {
         return;
@@ -107,8 +106,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         return;
     }
     let Some((image, image_range)) = &last.image_text else { return };
-    let Some((producer, site)) = tls_programs(context).into_iter().next() else { return };
-    if bundle_provided(context) {
+    let shipped = shipped_programs(context, facts);
+    let Some((producer, site)) = tls_programs(context, facts, &shipped).into_iter().next() else { return };
+    if bundle_provided(context, facts, &shipped) {
         return;
     }
     let builder = stage_reference(producer);
@@ -129,10 +129,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
 
 /// The build stages of shipped programs whose code makes TLS connections, with the import that
 /// shows it; programs that embed fallback roots are left out.
-fn tls_programs<'c>(context: &'c Context<'_>) -> Vec<(&'c crate::build::Stage, ImportSite)> {
-    let Some(facts) = context.go else { return Vec::new() };
+fn tls_programs<'b>(context: &Context<'_>, facts: &GoFacts, shipped: &[Shipped<'b>]) -> Vec<(&'b Stage, ImportSite)> {
     let mut found = Vec::new();
-    for shipped in shipped_programs(context, facts) {
+    for shipped in shipped {
         let cgo = cgo_state(context, shipped.producer, shipped.run);
         let tags = TargetTags::new(shipped.producer, shipped.run, cgo);
         let Some(code) = built_code(context, facts, shipped.producer, shipped.run, &tags) else { continue };
@@ -152,8 +151,7 @@ fn tls_programs<'c>(context: &'c Context<'_>) -> Vec<(&'c crate::build::Stage, I
 
 /// Whether the final image gets a CA bundle some other way: an ENV pointing Go elsewhere, an
 /// install of ca-certificates, or a copy that could put one where Go looks.
-fn bundle_provided(context: &Context<'_>) -> bool {
-    let Some(facts) = context.go else { return true };
+fn bundle_provided(context: &Context<'_>, facts: &GoFacts, shipped: &[Shipped<'_>]) -> bool {
     let Some(last) = context.build().final_stage() else { return true };
     if ["SSL_CERT_FILE", "SSL_CERT_DIR"].iter().any(|name| env_in_stage(context, last.index, name).is_some()) {
         return true;
@@ -163,6 +161,6 @@ fn bundle_provided(context: &Context<'_>) -> bool {
     }
     BUNDLE_FILES.iter().any(|file| {
         let dir = file.rsplit_once('/').map(|(dir, _)| dir);
-        final_stage_may_provide(context, facts, file, dir)
-    }) || CERT_DIRS.iter().any(|dir| final_stage_may_provide(context, facts, dir, Some(dir)))
+        final_stage_may_provide(context, facts, shipped, file, dir)
+    }) || CERT_DIRS.iter().any(|dir| final_stage_may_provide(context, facts, shipped, dir, Some(dir)))
 }

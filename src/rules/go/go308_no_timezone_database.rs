@@ -79,14 +79,22 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     if zone.is_empty() || zone == "UTC" || zone.starts_with('/') || zone.contains('$') {
         return;
     }
-    if env_in_stage(context, last.index, "ZONEINFO").is_some()
+    let shipped = shipped_programs(context, facts);
+    if shipped.is_empty()
+        || env_in_stage(context, last.index, "ZONEINFO").is_some()
         || final_stage_installs(context, &["tzdata"]) != Some(false)
-        || final_stage_may_provide(context, facts, &format!("/usr/share/zoneinfo/{zone}"), Some("/usr/share/zoneinfo"))
+        || final_stage_may_provide(
+            context,
+            facts,
+            &shipped,
+            &format!("/usr/share/zoneinfo/{zone}"),
+            Some("/usr/share/zoneinfo"),
+        )
     {
         return;
     }
     let image = last.image_text.as_ref().map_or("the final image", |(text, _)| text.as_str());
-    for shipped in shipped_programs(context, facts) {
+    for shipped in &shipped {
         let (stage, run) = (shipped.producer, shipped.run);
         let tags = TargetTags::new(stage, run, cgo_state(context, stage, run));
         if tags.custom("timetzdata") != Some(false) {

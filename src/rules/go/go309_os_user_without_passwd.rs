@@ -71,12 +71,14 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         return;
     }
     let Some((image, image_range)) = &last.image_text else { return };
-    if env_in_stage(context, last.index, "USER").is_some()
-        || final_stage_may_provide(context, facts, "/etc/passwd", None)
+    let shipped = shipped_programs(context, facts);
+    if shipped.is_empty()
+        || env_in_stage(context, last.index, "USER").is_some()
+        || final_stage_may_provide(context, facts, &shipped, "/etc/passwd", None)
     {
         return;
     }
-    for shipped in shipped_programs(context, facts) {
+    for shipped in &shipped {
         let (stage, run) = (shipped.producer, shipped.run);
         let Some(cgo) = cgo_state(context, stage, run) else { continue };
         let tags = TargetTags::new(stage, run, Some(cgo));

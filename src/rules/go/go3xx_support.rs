@@ -541,8 +541,7 @@ pub(super) fn built_code(
                 index.package(&workspace_dir).cloned().into_iter().collect()
             };
             for package in packages {
-                let relative = package.dir.strip_prefix(&workspace_dir).unwrap_or_default().trim_start_matches('/');
-                let package_image_dir = resolve_path(&image_dir, relative);
+                let package_image_dir = resolve_path(&image_dir, &relative_dir(&package.dir, &workspace_dir));
                 let files: Vec<PackageFile> = package
                     .files
                     .iter()
@@ -604,6 +603,17 @@ pub(super) fn built_code(
         code.packages.push(BuiltPackage { package, target: position <= targets, present, files });
     }
     Some(code)
+}
+
+/// `dir` relative to `base` (both workspace paths, `dir` at or below `base`); `""` when equal.
+fn relative_dir(dir: &str, base: &str) -> String {
+    if dir == base {
+        return String::new();
+    }
+    if base == "." {
+        return dir.to_string();
+    }
+    dir.strip_prefix(base).map(|rest| rest.trim_start_matches('/')).unwrap_or_default().to_string()
 }
 
 /// The files of a package that the build context includes.
@@ -730,9 +740,13 @@ pub(super) fn shipped_programs<'b>(context: &'b Context<'_>, facts: &GoFacts) ->
             let mut found: Option<(&Stage, &GoRun, Output)> = None;
             for producer in build.stages.iter().filter(|s| build.is_based_on(from, s.index)) {
                 for run in &producer.go_runs {
-                    let cgo = cgo_state(context, producer, run);
-                    let tags = TargetTags::new(producer, run, cgo);
-                    let code = built_code(context, facts, producer, run, &tags);
+                    // The built packages are only needed to name a program built without -o.
+                    let code = (run.command.subcommand == GoSubcommand::Build && run.command.flag("o").is_none())
+                        .then(|| {
+                            let tags = TargetTags::new(producer, run, cgo_state(context, producer, run));
+                            built_code(context, facts, producer, run, &tags)
+                        })
+                        .flatten();
                     let Some(output) = output_of(facts, code.as_ref(), run) else { continue };
                     let matches = path == output.path
                         || is_within(output.path.trim_start_matches('/'), path.trim_start_matches('/'))
@@ -887,10 +901,15 @@ pub(super) fn env_in_stage(context: &Context<'_>, stage: usize, name: &str) -> O
 /// Whether something copied into the final stage could provide `path` (absolute): a copy whose
 /// destination is `path` or a directory above it, or one that adds files to the directory `dir`
 /// (when given). Copies of a program traced to a `go` command do not count.
-pub(super) fn final_stage_may_provide(context: &Context<'_>, facts: &GoFacts, path: &str, dir: Option<&str>) -> bool {
+pub(super) fn final_stage_may_provide(
+    context: &Context<'_>,
+    facts: &GoFacts,
+    shipped: &[Shipped<'_>],
+    path: &str,
+    dir: Option<&str>,
+) -> bool {
     let build = context.build();
     let Some(last) = build.final_stage() else { return true };
-    let shipped = shipped_programs(context, facts);
     for step in build.copies_before(last.index, usize::MAX) {
         let programs_only = step.sources.iter().all(|(_, range)| shipped.iter().any(|s| s.source_range == *range));
         if programs_only && !step.sources.is_empty() {
@@ -1067,6 +1086,14 @@ mod tests {
         let inherited =
             compiler("FROM golang:1.23-alpine AS base\nRUN apk add build-base\nFROM base\nRUN go build .\n");
         assert_eq!(inherited, Compiler::Installed { without_headers: None });
+    }
+
+    #[test]
+    fn directories_relative_to_a_base() {
+        assert_eq!(relative_dir("cmd/app", "."), "cmd/app");
+        assert_eq!(relative_dir("svc/cmd/app", "svc"), "cmd/app");
+        assert_eq!(relative_dir("svc", "svc"), "");
+        assert_eq!(relative_dir(".", "."), "");
     }
 
     #[test]
