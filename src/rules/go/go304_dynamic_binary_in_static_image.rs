@@ -1,6 +1,6 @@
 //! GO304: a dynamically linked Go program is copied into an image without a C library.
 
-use super::go3xx_support::{cgo_off_fix, dynamic_linking, shipped_path, shipped_programs};
+use super::go3xx_support::{cgo_off_fix, dynamic_linking, final_image_runs, shipped_path, shipped_programs};
 use crate::images::Libc;
 use crate::rules::{Context, Rule, Severity, Sink};
 
@@ -36,7 +36,7 @@ exec /app: no such file or directory
 (older runtimes: `standard_init_linux.go:211: exec user process caused \"no such file or directory\"`).
 The image builds; the container never starts.
 
-Not reported: builds whose cgo state only the build knows (`CGO_ENABLED` or `GOARCH` from a
+Not reported: a `scratch` final stage without ENTRYPOINT or CMD (an export stage for `docker build --output`), builds whose cgo state only the build knows (`CGO_ENABLED` or `GOARCH` from a
 build argument, a custom `CC`), linker flags with variables or `-extldflags` containing `-static`,
 programs moved after the build (`RUN mv`), code gantry cannot trace to the workspace, and a
 workspace whose package index is not complete yet.
@@ -68,7 +68,7 @@ library it was built against (`gcr.io/distroless/base-debian12` for a Debian bui
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let build = context.build();
-    if !build.builds_go() {
+    if !build.builds_go() || !final_image_runs(context) {
         return;
     }
     let Some(last) = build.final_stage() else { return };

@@ -1,8 +1,8 @@
 //! GO307: the program makes TLS connections, and the final image has no CA bundle.
 
 use super::go3xx_support::{
-    ImportSite, Shipped, TargetTags, built_code, cgo_state, env_in_stage, final_from_end, final_stage_installs,
-    final_stage_may_provide, shipped_programs, stage_reference,
+    ImportSite, Shipped, TargetTags, built_code, cgo_state, env_in_stage, final_from_end, final_image_runs,
+    final_stage_installs, final_stage_may_provide, shipped_programs, stage_reference,
 };
 use crate::build::Stage;
 use crate::rules::{Context, GoFacts, Rule, Severity, Sink};
@@ -37,7 +37,7 @@ x509: certificate signed by unknown authority
 (newer Go: `tls: failed to verify certificate: x509: certificate signed by unknown authority`).
 The program starts, and fails at its first HTTPS request.
 
-Not reported: images that copy a bundle in (any COPY into `/etc/ssl` or `/etc/pki`, or of a
+Not reported: a `scratch` final stage without ENTRYPOINT or CMD (an export stage for `docker build --output`), images that copy a bundle in (any COPY into `/etc/ssl` or `/etc/pki`, or of a
 directory tree over `/`), install `ca-certificates`, or set `SSL_CERT_FILE`/`SSL_CERT_DIR`;
 programs that embed roots with `golang.org/x/crypto/x509roots/fallback`; images gantry has no facts
 about (`distroless`, `alpine` and the `golang` images have a bundle). A plain `net/http` import is
@@ -98,7 +98,7 @@ fn makes_tls_connections(path: &str) -> bool {
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let build = context.build();
-    if !build.builds_go() {
+    if !build.builds_go() || !final_image_runs(context) {
         return;
     }
     let Some(last) = build.final_stage() else { return };

@@ -1,7 +1,8 @@
 //! GO308: the final image sets a time zone but has no time zone database, and the program embeds none.
 
 use super::go3xx_support::{
-    TargetTags, built_code, cgo_state, env_in_stage, final_stage_installs, final_stage_may_provide, shipped_programs,
+    TargetTags, built_code, cgo_state, env_in_stage, final_image_runs, final_stage_installs, final_stage_may_provide,
+    shipped_programs,
 };
 use crate::build::EnvValue;
 use crate::rules::{Context, Rule, Severity, Sink};
@@ -34,7 +35,7 @@ unknown time zone America/New_York
 
 (often wrapped, as in `could not load time location: unknown time zone Asia/Shanghai`).
 
-Not reported: images that install `tzdata` or copy something into `/usr/share/zoneinfo`, a
+Not reported: a `scratch` final stage without ENTRYPOINT or CMD (an export stage for `docker build --output`), images that install `tzdata` or copy something into `/usr/share/zoneinfo`, a
 `ZONEINFO` variable, `TZ` values that need no database (`UTC`, empty, a path), programs gantry
 cannot trace to the workspace or whose files it cannot all decide (build tags only the build
 knows), and workspaces whose package index is not complete yet. Calls to `time.LoadLocation`
@@ -67,7 +68,7 @@ Embed the database with `-tags timetzdata` (about 450 KB; the quick fix adds it 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let build = context.build();
-    if !build.builds_go() {
+    if !build.builds_go() || !final_image_runs(context) {
         return;
     }
     let Some(last) = build.final_stage() else { return };

@@ -1,7 +1,7 @@
 //! GO309: a cgo-free program uses os/user in an image without /etc/passwd.
 
 use super::go3xx_support::{
-    TargetTags, built_code, cgo_state, env_in_stage, final_stage_may_provide, shipped_programs,
+    TargetTags, built_code, cgo_state, env_in_stage, final_image_runs, final_stage_may_provide, shipped_programs,
 };
 use crate::rules::{Context, Rule, Severity, Sink};
 
@@ -33,7 +33,7 @@ user: Current requires cgo or $USER set in environment
 (`user: Current requires cgo or $USER, $HOME set in environment` when `HOME` is unset too), and
 `user.Lookup`, `user.LookupId` and the group lookups fail with `unknown user`/`unknown group`.
 
-Not reported: images that copy an `/etc/passwd` in, a final stage that sets `USER` with ENV (enough
+Not reported: a `scratch` final stage without ENTRYPOINT or CMD (an export stage for `docker build --output`), images that copy an `/etc/passwd` in, a final stage that sets `USER` with ENV (enough
 for `user.Current`), programs built with cgo on (they do not start in `scratch` at all: GO304),
 builds whose cgo state is unknown, images gantry has no facts about (distroless has a passwd with
 root and nonroot), and workspaces whose package index is not complete yet.
@@ -63,7 +63,7 @@ and `nonroot`.
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let build = context.build();
-    if !build.builds_go() {
+    if !build.builds_go() || !final_image_runs(context) {
         return;
     }
     let Some(last) = build.final_stage() else { return };

@@ -13,6 +13,7 @@ use crate::build::{
     Build, CopySource, EnvValue, GoRun, InstalledPackage, Stage, installed_packages, is_c_compiler,
     provides_libc_headers, resolve_path,
 };
+use crate::images::RuntimeKind;
 use crate::rules::{Context, GoFacts};
 use crate::syntax::{GoSubcommand, InstructionKind, KeyValue, TextRange};
 use crate::workspace::{BuildConstraint, Package, PackageFile, is_within, join};
@@ -882,6 +883,22 @@ pub(super) fn shipped_path(context: &Context<'_>, shipped: &Shipped<'_>) -> Opti
 
 // ---------------------------------------------------------------------------------------------
 // The final image.
+
+/// Whether the final image is meant to run as a container: anything but a `scratch` stage without
+/// ENTRYPOINT or CMD, which is how Dockerfiles export build results (`docker build --output`).
+pub(super) fn final_image_runs(context: &Context<'_>) -> bool {
+    let build = context.build();
+    let Some(last) = build.final_stage() else { return false };
+    if last.runtime.kind != RuntimeKind::Scratch {
+        return true;
+    }
+    instructions_before(context, last.index, usize::MAX).iter().any(|&index| {
+        matches!(
+            context.dockerfile.instructions.get(index).map(|i| &i.kind),
+            Some(InstructionKind::Entrypoint(_) | InstructionKind::Cmd(_))
+        )
+    })
+}
 
 /// The value an ENV of `stage` (or a stage it is built on) gives `name` last, as written; `Some(None)`
 /// when it involves a variable.
