@@ -7,10 +7,12 @@
 
 use std::sync::Arc;
 
-use crate::build::{Build, CopySource, CopyStep, GoRun, Stage, command_dir, is_within_image, relative_to_image};
+use crate::build::{Build, CopyStep, EnvValue, GoRun, Stage, command_dir, is_within_image, relative_to_image};
 use crate::rules::{Context, GoFacts, Severity};
-use crate::syntax::{GoSubcommand, InstructionKind, ShellWord, SimpleCommand, TextRange, go_commands};
-use crate::workspace::{GoMod, Package, PackageFile, PackageIndex, is_within, join};
+use crate::syntax::{
+    GoSubcommand, InstructionKind, LinkerFlags, ShellWord, SimpleCommand, TextRange, XDefinition, go_commands,
+};
+use crate::workspace::{GoMod, Package, PackageFile, PackageIndex, VarDecl, is_within, join};
 
 /// Operating systems Go knows (`go tool dist list`, plus the names reserved as build tags).
 pub(super) const GOOS: &[&str] = &[
@@ -78,14 +80,24 @@ pub(super) struct Project<'a> {
     pub(super) facts: &'a GoFacts,
     pub(super) root: &'a str,
     pub(super) index: Arc<PackageIndex>,
+    /// The index may be trusted for absence (see [`PackageIndex::is_authoritative`]).
+    pub(super) authoritative: bool,
 }
 
 impl<'a> Project<'a> {
+    /// The project, when its package index may be trusted for absence.
     pub(super) fn new(context: &'a Context<'_>) -> Option<Project<'a>> {
+        Project::module_files_only(context).filter(|project| project.authoritative)
+    }
+
+    /// The project for conclusions that need only module files (go.mod, the directory tree):
+    /// the index may be incomplete or empty, and whatever depends on it says "unknown".
+    pub(super) fn module_files_only(context: &'a Context<'_>) -> Option<Project<'a>> {
         let facts = context.go?;
         let root = facts.context.root.as_deref()?;
         let index = facts.workspace.package_index();
-        index.is_authoritative().then_some(Project { facts, root, index })
+        let authoritative = index.is_authoritative();
+        Some(Project { facts, root, index, authoritative })
     }
 
     /// The workspace path of a context-relative path (`""` is the context root).
@@ -101,7 +113,7 @@ impl<'a> Project<'a> {
     /// Whether the module has Go sources here at all. The corpus and other checkouts without
     /// sources must not look like modules whose packages are all missing.
     pub(super) fn has_sources(&self, module_dir: &str) -> bool {
-        self.index.packages_under(module_dir).next().is_some()
+        self.authoritative && self.index.packages_under(module_dir).next().is_some()
     }
 
     /// The module directory a package directory belongs to: the nearest go.mod at or above it.
@@ -565,19 +577,6 @@ pub(super) fn tree_untouched_before(context: &Context<'_>, build: &Build, site: 
     true
 }
 
-/// Whether the instruction index lies in one of the given stages.
-pub(super) fn in_stage(context: &Context<'_>, stage: usize, index: usize) -> bool {
-    context.dockerfile.stages.get(stage).is_some_and(|s| s.instructions.contains(&index))
-}
-
-/// `CopySource::Stage` of a step, if it copies from a stage.
-pub(super) fn source_stage(step: &CopyStep) -> Option<usize> {
-    match step.source {
-        CopySource::Stage(stage) => Some(stage),
-        _ => None,
-    }
-}
-
 /// Directories every base image has, or that the golang images create; an `-o` naming one
 /// writes into it.
 const BASE_DIRECTORIES: &[&str] = &[
@@ -618,7 +617,7 @@ const BASE_DIRECTORIES: &[&str] = &[
 ];
 
 /// Trees whose content the base image decides.
-const BASE_TREES: &[&str] = &[
+pub(super) const BASE_TREES: &[&str] = &[
     "/usr/lib",
     "/usr/share",
     "/usr/include",
@@ -694,6 +693,35 @@ pub(super) fn certainly_not_a_directory(context: &Context<'_>, build: &Build, si
 /// or JSON escapes inside), so an edit inside it lands where intended.
 pub(super) fn source_of<'t>(text: &'t str, word: &ShellWord) -> Option<&'t str> {
     text.get(word.range.as_range()).filter(|source| *source == word.text)
+}
+
+/// Where the `-X` target of `definition` is in the Dockerfile: the shell model places it only
+/// roughly when a continuation line falls inside the quoted `-ldflags` value, so it is looked up
+/// in the source of that value (`occurrence`: how many earlier definitions had the same target).
+pub(super) fn x_target_range(
+    text: &str,
+    flags: &LinkerFlags,
+    definition: &XDefinition,
+    occurrence: usize,
+) -> TextRange {
+    let exact = text.get(definition.target_range.as_range()) == Some(definition.target.as_str());
+    let found = text.get(flags.range.as_range()).and_then(|source| {
+        let mut at = 0;
+        let mut hits = Vec::new();
+        while let Some(offset) = source.get(at..).and_then(|rest| rest.find(&definition.target)) {
+            hits.push(at + offset);
+            at += offset + definition.target.len().max(1);
+        }
+        hits.get(occurrence).copied()
+    });
+    match found {
+        Some(offset) => {
+            let start = flags.range.start + offset;
+            TextRange::new(start, start + definition.target.len())
+        }
+        None if exact => definition.target_range,
+        None => flags.range,
+    }
 }
 
 /// The range that removes a flag (or a word) from a command line cleanly: with the blanks after
@@ -788,6 +816,213 @@ pub(super) const STD_ROOTS: &[&str] = &[
     "vendor",
     "weak",
 ];
+
+/// What a `-X importpath.name=value` definition refers to.
+pub(super) enum XTarget {
+    /// A package-level variable: the package's directory, the declaring file, the declaration.
+    Var { package: Arc<Package>, file: String, decl: VarDecl },
+    /// Nothing the linker could set: why, a place that explains it, and a better import path.
+    Missing { reason: String, related: Option<(String, TextRange, String)>, import_path: Option<String> },
+    /// Not decidable here (a dependency, the standard library, a variable, sources not read).
+    Unknown,
+}
+
+/// A package read in full (vars and consts), when every file of it was read without errors.
+fn full_package(project: &Project<'_>, dir: &str) -> Option<Arc<Package>> {
+    let package = project.facts.workspace.package(dir)?;
+    let clean = package.is_complete() && package.files.iter().all(|f| f.facts.body_facts && !f.facts.has_syntax_errors);
+    clean.then_some(package)
+}
+
+/// The main packages the command at `site` links, read in full; `None` when not certain.
+fn built_main_packages(project: &Project<'_>, site: &GoSite<'_>, module: &BuiltModule) -> Option<Vec<Arc<Package>>> {
+    let mut packages: Vec<Arc<Package>> = Vec::new();
+    for arg in package_args(site, Some(module)) {
+        let dirs: Vec<String> = match &arg {
+            PackageArg::Dir { image, .. } | PackageArg::Files { image_dir: image, .. } => {
+                match trace(project, &site.steps, image) {
+                    Traced::Context { path, exclusive: true, .. } => vec![path],
+                    _ => return None,
+                }
+            }
+            PackageArg::Tree { image, .. } => match trace(project, &site.steps, image) {
+                Traced::Context { path, whole: true, exclusive: true } => project
+                    .index
+                    .packages_under(&path)
+                    .filter(|p| p.is_main() && project.module_dir_of(&p.dir) == Some(module.dir.as_str()))
+                    .map(|p| p.dir.clone())
+                    .collect(),
+                _ => return None,
+            },
+            PackageArg::Other { .. } => return None,
+        };
+        for dir in dirs {
+            let package = full_package(project, &dir)?;
+            if !package.is_main() {
+                continue;
+            }
+            packages.push(package);
+        }
+    }
+    (!packages.is_empty()).then_some(packages)
+}
+
+/// Packages of the module that declare a variable called `name`, looked for where a mistaken
+/// import path usually points: directories named like the path's last element.
+fn declarations_elsewhere(
+    project: &Project<'_>,
+    module: &BuiltModule,
+    last_element: &str,
+    name: &str,
+) -> Option<(String, String, TextRange)> {
+    if !project.authoritative {
+        return None;
+    }
+    let candidates = project.index.packages_under(&module.dir).filter(|p| {
+        project.module_dir_of(&p.dir) == Some(module.dir.as_str())
+            && (p.dir.rsplit('/').next() == Some(last_element) || p.name() == Some(last_element))
+    });
+    for candidate in candidates.take(20) {
+        let Some(package) = full_package(project, &candidate.dir) else { continue };
+        if let Some((file, decl)) = package.var(name) {
+            return Some((package.dir.clone(), join(&package.dir, &file.name)?, decl.name.range));
+        }
+    }
+    None
+}
+
+/// Resolves a `-X` definition of the command at `site` against the module it builds.
+pub(super) fn resolve_x(
+    project: &Project<'_>,
+    site: &GoSite<'_>,
+    module: &BuiltModule,
+    definition: &XDefinition,
+) -> XTarget {
+    let (import_path, name) = (definition.import_path.as_str(), definition.name.as_str());
+    if import_path.is_empty() || definition.target.contains(['$', '`', '\\', '"', '\'']) {
+        return XTarget::Unknown;
+    }
+    if !matches!(site.run.env("GO111MODULE"), EnvValue::Unset) && site.run.env("GO111MODULE").known() != Some("on") {
+        return XTarget::Unknown;
+    }
+    let var_in = |package: &Arc<Package>| -> Option<XTarget> {
+        let (file, decl) = package.var(name)?;
+        Some(XTarget::Var { package: Arc::clone(package), file: join(&package.dir, &file.name)?, decl: decl.clone() })
+    };
+    // Another spelling of the name in the same package.
+    let near_miss = |package: &Arc<Package>| -> Option<(String, TextRange, String)> {
+        let (file, decl) = package
+            .files
+            .iter()
+            .find_map(|f| f.facts.vars.iter().find(|v| v.name.value.eq_ignore_ascii_case(name)).map(|v| (f, v)))?;
+        Some((join(&package.dir, &file.name)?, decl.name.range, format!("`{}` is declared here", decl.name.value)))
+    };
+    // Conclusions about the module's own packages need its sources.
+    let sources = project.has_sources(&module.dir);
+    if import_path == "main" {
+        if !sources {
+            return XTarget::Unknown;
+        }
+        let Some(mains) = built_main_packages(project, site, module) else { return XTarget::Unknown };
+        if let Some(found) = mains.iter().find_map(var_in) {
+            return found;
+        }
+        let dirs: Vec<String> = mains.iter().map(|p| format!("`{}`", project.context_path(&p.dir))).collect();
+        let constant = mains.iter().any(|p| p.has_const(name));
+        let reason = if constant {
+            format!("`{name}` is a constant in the main package ({}), which -X cannot set", dirs.join(", "))
+        } else {
+            format!("the main package ({}) has no package-level variable `{name}`", dirs.join(", "))
+        };
+        let related = mains.iter().find_map(near_miss);
+        return XTarget::Missing { reason, related, import_path: None };
+    }
+    if let Some((dir, _)) = module.dir_of_import_path(import_path) {
+        if !sources {
+            return XTarget::Unknown;
+        }
+        if dir
+            .split('/')
+            .any(|p| (p.starts_with('.') && p != ".") || p.starts_with('_') || p == "testdata" || p == "vendor")
+        {
+            return XTarget::Unknown;
+        }
+        // A nested module owns its own import paths.
+        if project.module_dir_of(&dir).is_some_and(|m| m != module.dir) {
+            return XTarget::Unknown;
+        }
+        match full_package(project, &dir) {
+            Some(package) => {
+                if let Some(found) = var_in(&package) {
+                    return found;
+                }
+                let reason = if package.has_const(name) {
+                    format!("`{name}` is a constant in `{import_path}`, which -X cannot set")
+                } else {
+                    format!("package `{import_path}` has no package-level variable `{name}`")
+                };
+                return XTarget::Missing { reason, related: near_miss(&package), import_path: None };
+            }
+            None if project.index.package(&dir).is_none() && !project.facts.workspace.dir_exists(&dir) => {
+                let last = import_path.rsplit('/').next().unwrap_or(import_path);
+                let elsewhere = declarations_elsewhere(project, module, last, name);
+                let reason = format!("the module has no package `{import_path}`");
+                return missing_with(project, module, reason, elsewhere);
+            }
+            None => return XTarget::Unknown,
+        }
+    }
+    // Not the module: the standard library, a dependency, or nothing at all.
+    let first = import_path.split('/').next().unwrap_or(import_path);
+    let go_mod = &module.go_mod;
+    let provided = |path: &str| is_within(import_path, path);
+    let dependency = go_mod.requires.iter().any(|r| provided(&r.path.value))
+        || go_mod.replaces.iter().any(|r| provided(&r.from.value));
+    if dependency || project.facts.context.work.is_some() {
+        return XTarget::Unknown;
+    }
+    let complete_requirements = go_mod
+        .go
+        .as_ref()
+        .and_then(|g| crate::images::GoVersion::parse(&g.value))
+        .is_some_and(|v| v >= crate::images::GoVersion::lang(1, 17));
+    let reason = if !first.contains('.') {
+        if STD_ROOTS.contains(&first) {
+            return XTarget::Unknown;
+        }
+        format!(
+            "`{import_path}` is neither in the standard library nor under the module path `{}`; import paths are \
+             full paths",
+            module.path
+        )
+    } else if complete_requirements {
+        format!(
+            "`{import_path}` is not under the module path `{}` and no requirement in go.mod provides it",
+            module.path
+        )
+    } else {
+        return XTarget::Unknown;
+    };
+    let last = import_path.rsplit('/').next().unwrap_or(import_path);
+    let elsewhere = declarations_elsewhere(project, module, last, name);
+    missing_with(project, module, reason, elsewhere)
+}
+
+fn missing_with(
+    project: &Project<'_>,
+    module: &BuiltModule,
+    reason: String,
+    elsewhere: Option<(String, String, TextRange)>,
+) -> XTarget {
+    match elsewhere {
+        Some((dir, file, range)) => {
+            let import_path = module.import_path_of(&dir);
+            let message = format!("declared in `{}`", project.context_path(&dir));
+            XTarget::Missing { reason, related: Some((file, range, message)), import_path }
+        }
+        None => XTarget::Missing { reason, related: None, import_path: None },
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@ mod go203_build_target_not_main;
 mod go204_copied_binary_not_built;
 mod go205_ldflags_x_target_missing;
 mod go206_ldflags_x_target_not_settable;
+mod go211_obsolete_build_flags;
 mod go2xx_support;
 mod go301_cgo_disabled_but_imports_c;
 mod go302_cgo_only_dependency_without_cgo;
@@ -67,6 +68,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go204_copied_binary_not_built::RULE,
     &go205_ldflags_x_target_missing::RULE,
     &go206_ldflags_x_target_not_settable::RULE,
+    &go211_obsolete_build_flags::RULE,
     &go301_cgo_disabled_but_imports_c::RULE,
     &go302_cgo_only_dependency_without_cgo::RULE,
     &go303_cgo_without_c_compiler::RULE,
