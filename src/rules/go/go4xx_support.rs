@@ -169,6 +169,34 @@ pub(super) fn uses_xx(context: &Context<'_>, build: &Build, stage: usize, index:
         .any(|(_, script)| script.commands.iter().any(|c| c.program().is_some_and(|p| p.starts_with("xx-"))))
 }
 
+/// The `USER` in effect at instruction `index` of `stage` (through its chain); `None` when no
+/// USER was written, so the image's default applies.
+pub(super) fn user_at(context: &Context<'_>, build: &Build, stage: usize, index: usize) -> Option<(String, TextRange)> {
+    let mut user = None;
+    for member in chain(build, stage) {
+        let Some(syntax_stage) = context.dockerfile.stages.get(member.index) else { continue };
+        for at in syntax_stage.instructions.clone() {
+            if member.index == stage && at >= index {
+                break;
+            }
+            if let InstructionKind::User(Some(word)) = &context.dockerfile.instructions[at].kind {
+                user = Some((word.value.clone(), word.range));
+            }
+        }
+    }
+    user
+}
+
+/// The user name or id of a `USER` value (`app:app` → `app`).
+pub(super) fn user_name(value: &str) -> &str {
+    value.split(':').next().unwrap_or_default().trim()
+}
+
+/// Whether a `USER` value means root.
+pub(super) fn is_root(value: &str) -> bool {
+    matches!(user_name(value), "root" | "0")
+}
+
 /// An edit that declares `names` right after the FROM of `stage` (`ARG TARGETOS TARGETARCH`).
 pub(super) fn insert_args(dockerfile: &Dockerfile, stage: usize, names: &[&str]) -> Option<TextEdit> {
     let from = dockerfile.instructions.get(dockerfile.stages.get(stage)?.from)?;
@@ -242,6 +270,7 @@ mod tests {
 
     #[test]
     fn users_and_references() {
+        assert!(is_root("root:root") && is_root("0") && !is_root("65532:65532") && !is_root("nonroot"));
         assert_eq!(unquoted("\"${TARGETVARIANT}\""), "${TARGETVARIANT}");
         assert!(is_plain_reference("\"${TARGETVARIANT}\"", "TARGETVARIANT"));
         assert!(is_plain_reference("$TARGETVARIANT", "TARGETVARIANT"));

@@ -43,6 +43,9 @@ mod go402_hard_coded_target_platform;
 mod go403_cgo_cross_compile_without_cc;
 mod go404_goarm_from_targetvariant;
 mod go405_goamd64_above_v1;
+mod go501_no_go_cache_mount;
+mod go502_source_copied_before_module_download;
+mod go503_toolchain_image_at_runtime;
 mod go4xx_support;
 
 use crate::rules::Rule;
@@ -85,4 +88,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go403_cgo_cross_compile_without_cc::RULE,
     &go404_goarm_from_targetvariant::RULE,
     &go405_goamd64_above_v1::RULE,
+    &go501_no_go_cache_mount::RULE,
+    &go502_source_copied_before_module_download::RULE,
+    &go503_toolchain_image_at_runtime::RULE,
 ];
