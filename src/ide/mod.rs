@@ -5,8 +5,10 @@ mod completion;
 mod diagnostics;
 mod document_symbols;
 mod folding_ranges;
+mod formatting;
 mod goto_definition;
 mod hover;
+mod semantic_tokens;
 #[cfg(test)]
 mod testing;
 
@@ -15,5 +17,9 @@ pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completi
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
+pub use formatting::{FormatOptions, apply_edits, format, format_range};
 pub use goto_definition::goto_definition;
 pub use hover::{Hover, hover};
+pub use semantic_tokens::{
+    DECLARATION, DEFAULT_LIBRARY, DEPRECATED, SemanticToken, TOKEN_MODIFIERS, TokenType, semantic_tokens,
+};
