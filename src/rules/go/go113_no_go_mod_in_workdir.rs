@@ -66,13 +66,19 @@ module is (`WORKDIR /app`). Do not use `/go` itself as the project directory.
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
+    // No go.mod at or above the Dockerfile: the project (and so the real build context) is not
+    // here, so whether one reaches the image is unknown.
+    if facts.context.module.is_none() && facts.context.work.is_none() {
+        return;
+    }
     let build = context.build();
     if !build.builds_go() {
         return;
     }
+    // One finding per stage: later go commands of the stage fail for the same reason.
     let mut reported = Vec::new();
     for (stage, run) in build.go_runs() {
-        if reported.contains(&run.instruction) || !needs_module(&run.command) || !module_mode(run) {
+        if reported.contains(&stage.index) || !needs_module(&run.command) || !module_mode(run) {
             continue;
         }
         let Some(workdir) = workdir_of(context, run) else { continue };
@@ -86,7 +92,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             Presence::Context { instruction, .. } => {
                 let gopath = run.env("GOPATH").known().map(|p| resolve_path("/", p));
                 if gopath.as_deref() == Some(dir.as_str()) {
-                    reported.push(run.instruction);
+                    reported.push(stage.index);
                     let copy_range = context.dockerfile.instructions[instruction].range;
                     sink.report(
                         range,
@@ -107,7 +113,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 if inputs.find_upward(&workdir, "go.work").0 != Presence::Absent {
                     continue;
                 }
-                reported.push(run.instruction);
+                reported.push(stage.index);
                 let error = match &run.command.subcommand {
                     GoSubcommand::Mod(verb) if verb == "download" => {
                         "go: no modules specified (see 'go help mod download')"
@@ -293,8 +299,12 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// The context root when the rules may reason about the context: known, and its ignore file read.
+/// The context root when the rules may reason about the context: known, its ignore file read, and
+/// a Go project around the Dockerfile (a folder without go.mod or go.work tells nothing).
 pub(super) fn known_root(facts: &GoFacts) -> Option<&str> {
+    if facts.context.module.is_none() && facts.context.work.is_none() {
+        return None;
+    }
     let root = facts.context.root.as_deref()?;
     if facts.context.ignore_file.is_some() && facts.context.ignore.is_none() {
         return None;
