@@ -109,7 +109,8 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             }
             reported.push((go_mod_path.clone(), replace.range));
             let (from, to) = (&replace.from.value, &target.value);
-            let version = replace.from_version.as_ref().map_or("v0.0.0", |v| v.value.as_str());
+            let required = go_mod.require(&replace.from.value).map(|r| r.version.value.as_str());
+            let version = replace.from_version.as_ref().map(|v| v.value.as_str()).or(required).unwrap_or("v0.0.0");
             let failure = if compiles(&run.command) {
                 format!("{from}@{version}: replacement directory {to} does not exist")
             } else {
