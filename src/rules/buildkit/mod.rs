@@ -1,7 +1,8 @@
 //! BuildKit's build checks, under BuildKit's own names as codes (https://docs.docker.com/reference/build-checks/).
 //!
 //! One file per check; add a new one to `RULES` (any order: the registry sorts). CopyIgnoredFile
-//! (needs `.dockerignore`) and InvalidBaseImagePlatform (needs a registry) are not here.
+//! reads `.dockerignore` through the Go workspace facts and is silent without them.
+//! InvalidBaseImagePlatform is not checked: it needs the image's manifest from a registry.
 
 mod consistent_instruction_casing;
 mod copy_ignored_file;
