@@ -24,6 +24,8 @@ mod go203_build_target_not_main;
 mod go204_copied_binary_not_built;
 mod go205_ldflags_x_target_missing;
 mod go206_ldflags_x_target_not_settable;
+mod go207_malformed_ldflags;
+mod go208_malformed_goflags;
 mod go211_obsolete_build_flags;
 mod go2xx_support;
 mod go301_cgo_disabled_but_imports_c;
@@ -43,10 +45,13 @@ mod go402_hard_coded_target_platform;
 mod go403_cgo_cross_compile_without_cc;
 mod go404_goarm_from_targetvariant;
 mod go405_goamd64_above_v1;
-mod go4xx_support;
 mod go501_no_go_cache_mount;
 mod go502_source_copied_before_module_download;
 mod go503_toolchain_image_at_runtime;
+mod go504_runs_as_root;
+mod go505_shell_form_without_shell;
+mod go506_listen_address_mismatch;
+mod go4xx_support;
 
 use crate::rules::Rule;
 
@@ -71,6 +76,8 @@ pub(super) static RULES: &[&Rule] = &[
     &go204_copied_binary_not_built::RULE,
     &go205_ldflags_x_target_missing::RULE,
     &go206_ldflags_x_target_not_settable::RULE,
+    &go207_malformed_ldflags::RULE,
+    &go208_malformed_goflags::RULE,
     &go211_obsolete_build_flags::RULE,
     &go301_cgo_disabled_but_imports_c::RULE,
     &go302_cgo_only_dependency_without_cgo::RULE,
@@ -91,4 +98,7 @@ pub(super) static RULES: &[&Rule] = &[
     &go501_no_go_cache_mount::RULE,
     &go502_source_copied_before_module_download::RULE,
     &go503_toolchain_image_at_runtime::RULE,
+    &go504_runs_as_root::RULE,
+    &go505_shell_form_without_shell::RULE,
+    &go506_listen_address_mismatch::RULE,
 ];
