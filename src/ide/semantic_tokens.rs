@@ -103,7 +103,10 @@ pub fn semantic_tokens(parse: &Parse, range: Option<TextRange>) -> Vec<SemanticT
     let text = parse.text();
     let dockerfile = parse.dockerfile();
     let wanted = range.unwrap_or(TextRange::new(0, text.len()));
-    let touches = |r: TextRange| r.start <= wanted.end && wanted.start <= r.end;
+    // Half-open ranges: a token starting where the range ends is outside it.
+    let touches = |r: TextRange| {
+        if wanted.is_empty() { r.touches(wanted.start) } else { r.start < wanted.end && wanted.start < r.end }
+    };
     let mut painter = Painter { text, escape: dockerfile.escape, tokens: Vec::new() };
     for directive in dockerfile.directives.iter().filter(|d| touches(d.range)) {
         painter.flush(

@@ -5,7 +5,7 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::position::{Encoding, position};
 use super::state::Negotiated;
-use crate::ide::{Fold, FoldKind, Symbol, SymbolKind};
+use crate::ide::{self, Fold, FoldKind, Symbol, SymbolKind};
 use crate::rules::{self, Diagnostic, Severity, Tag};
 use crate::syntax::TextRange;
 
@@ -99,10 +99,154 @@ impl Converter<'_> {
     }
 }
 
+impl Converter<'_> {
+    pub(super) fn text_edit(&self, edit: &crate::syntax::TextEdit) -> lsp::TextEdit {
+        lsp::TextEdit { range: self.range(edit.range), new_text: edit.new_text.clone() }
+    }
+
+    /// Completion items with their edits; snippets are marked as such.
+    pub(super) fn completion_list(&self, completions: &ide::Completions) -> lsp::CompletionList {
+        let items = completions
+            .items
+            .iter()
+            .map(|item| lsp::CompletionItem {
+                label: item.label.clone(),
+                kind: Some(completion_kind(item.kind)),
+                detail: item.detail.clone(),
+                documentation: item.documentation.as_ref().map(|value| {
+                    lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: value.clone(),
+                    })
+                }),
+                preselect: item.preselect.then_some(true),
+                sort_text: Some(item.sort_text.clone()),
+                filter_text: item.filter_text.clone(),
+                insert_text_format: Some(if item.snippet {
+                    lsp::InsertTextFormat::SNIPPET
+                } else {
+                    lsp::InsertTextFormat::PLAIN_TEXT
+                }),
+                text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+                    range: self.range(item.range),
+                    new_text: item.insert_text.clone(),
+                })),
+                tags: item.deprecated.then(|| vec![lsp::CompletionItemTag::DEPRECATED]),
+                ..lsp::CompletionItem::default()
+            })
+            .collect();
+        lsp::CompletionList { is_incomplete: completions.incomplete, items }
+    }
+
+    /// Semantic tokens in the LSP's relative encoding (each token a line delta, a start delta, a
+    /// length in the negotiated units, a legend index and modifier bits).
+    pub(super) fn semantic_tokens(&self, tokens: &[ide::SemanticToken]) -> Vec<lsp::SemanticToken> {
+        let mut encoded = Vec::with_capacity(tokens.len());
+        let (mut line, mut start) = (0, 0);
+        for token in tokens {
+            let from = position(self.rope, token.range.start, self.encoding);
+            let to = position(self.rope, token.range.end, self.encoding);
+            if to.line != from.line || to.character <= from.character {
+                continue;
+            }
+            let delta_line = from.line - line;
+            let delta_start = if delta_line == 0 { from.character - start } else { from.character };
+            encoded.push(lsp::SemanticToken {
+                delta_line,
+                delta_start,
+                length: to.character - from.character,
+                token_type: token.kind.index(),
+                token_modifiers_bitset: token.modifiers,
+            });
+            (line, start) = (from.line, from.character);
+        }
+        encoded
+    }
+}
+
+/// The legend every semantic token refers to.
+pub(super) fn semantic_tokens_legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: ide::TokenType::ALL.iter().map(|t| lsp::SemanticTokenType::new(t.as_str())).collect(),
+        token_modifiers: ide::TOKEN_MODIFIERS.iter().map(|m| lsp::SemanticTokenModifier::new(m)).collect(),
+    }
+}
+
+/// The one edit turning `old` into `new`: the tokens between their common prefix and suffix
+/// (offsets count the five integers of each token, as the LSP says).
+pub(super) fn semantic_tokens_edits(
+    old: &[lsp::SemanticToken],
+    new: &[lsp::SemanticToken],
+) -> Vec<lsp::SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old.iter().rev().zip(new.iter().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    if prefix == old.len() && prefix == new.len() {
+        return Vec::new();
+    }
+    vec![lsp::SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: ((old.len() - prefix - suffix) * 5) as u32,
+        data: Some(new[prefix..new.len() - suffix].to_vec()),
+    }]
+}
+
+fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
+    use ide::CompletionKind as Kind;
+    match kind {
+        Kind::Keyword => lsp::CompletionItemKind::KEYWORD,
+        Kind::Directive => lsp::CompletionItemKind::PROPERTY,
+        Kind::Flag => lsp::CompletionItemKind::PROPERTY,
+        Kind::Value => lsp::CompletionItemKind::VALUE,
+        Kind::Stage => lsp::CompletionItemKind::CLASS,
+        Kind::Variable => lsp::CompletionItemKind::VARIABLE,
+        Kind::Rule => lsp::CompletionItemKind::ENUM_MEMBER,
+        Kind::Image => lsp::CompletionItemKind::MODULE,
+        Kind::ImageTag => lsp::CompletionItemKind::CONSTANT,
+        Kind::Package => lsp::CompletionItemKind::FOLDER,
+        Kind::Command => lsp::CompletionItemKind::FUNCTION,
+    }
+}
+
 fn symbol_kind(kind: SymbolKind) -> lsp::SymbolKind {
     match kind {
         SymbolKind::Stage => lsp::SymbolKind::CLASS,
         SymbolKind::Instruction => lsp::SymbolKind::FUNCTION,
         SymbolKind::Variable => lsp::SymbolKind::VARIABLE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(delta_line: u32, delta_start: u32) -> lsp::SemanticToken {
+        lsp::SemanticToken { delta_line, delta_start, length: 1, token_type: 0, token_modifiers_bitset: 0 }
+    }
+
+    /// Applies delta edits the way a client does.
+    fn apply(old: &[lsp::SemanticToken], edits: &[lsp::SemanticTokensEdit]) -> Vec<lsp::SemanticToken> {
+        let mut tokens = old.to_vec();
+        for edit in edits.iter().rev() {
+            let start = edit.start as usize / 5;
+            let end = start + edit.delete_count as usize / 5;
+            tokens.splice(start..end, edit.data.clone().unwrap_or_default());
+        }
+        tokens
+    }
+
+    #[test]
+    fn delta_edits_reproduce_the_new_tokens() {
+        let old = [token(0, 0), token(0, 4), token(1, 0), token(0, 3)];
+        for new in [
+            vec![token(0, 0), token(0, 4), token(2, 0), token(0, 3)],
+            vec![token(0, 0)],
+            vec![],
+            old.to_vec(),
+            vec![token(0, 0), token(0, 4), token(1, 0), token(0, 3), token(5, 5)],
+        ] {
+            assert_eq!(apply(&old, &semantic_tokens_edits(&old, &new)), new);
+        }
+        assert!(semantic_tokens_edits(&old, &old).is_empty());
     }
 }

@@ -316,7 +316,75 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             ..CodeActionOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(COMPLETION_TRIGGERS.iter().map(|c| c.to_string()).collect()),
+            ..CompletionOptions::default()
+        }),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: super::convert::semantic_tokens_legend(),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                ..SemanticTokensOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
+    }
+}
+
+/// Characters after which clients ask for completion: a new word, a variable, a flag, a value, a
+/// list item, an image tag.
+const COMPLETION_TRIGGERS: &[&str] = &[" ", "$", "{", "-", "=", ",", ":"];
+
+/// Ids of semantic-token results, unique for the life of the process.
+static NEXT_TOKENS_RESULT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The formatter's options from a formatting request: `tabSize` is the continuation indentation
+/// (clamped to 0..=16), and the `gantry.keepAligned` property keeps hand-aligned continuation lines.
+fn format_options(options: &FormattingOptions) -> ide::FormatOptions {
+    let keep_aligned = matches!(options.properties.get("gantry.keepAligned"), Some(FormattingProperty::Bool(true)));
+    ide::FormatOptions { indent: options.tab_size.min(16) as usize, keep_aligned }
+}
+
+impl Server {
+    /// Computes the semantic tokens of a document (of `range` only, if given).
+    fn encoded_tokens(&self, uri: &Uri, range: Option<Range>) -> Option<Vec<SemanticToken>> {
+        let snapshot = self.snapshot_or_log(uri, "semanticTokens")?;
+        guarded("semanticTokens", || {
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let range = range.map(|r| {
+                let start = offset(&snapshot.rope, r.start, snapshot.encoding);
+                TextRange::new(start, offset(&snapshot.rope, r.end, snapshot.encoding).max(start))
+            });
+            converter.semantic_tokens(&ide::semantic_tokens(&snapshot.parse, range))
+        })
+    }
+
+    /// Keeps a document's latest full result for delta requests; returns its id.
+    fn remember_tokens(&self, uri: &Uri, data: &[SemanticToken]) -> String {
+        let id = NEXT_TOKENS_RESULT.fetch_add(1, Ordering::Relaxed).to_string();
+        let mut cache = self.state.semantic_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.insert(uri.clone(), (id.clone(), data.to_vec()));
+        id
+    }
+
+    fn formatting_edits(&self, uri: &Uri, range: Option<Range>, options: &FormattingOptions) -> Option<Vec<TextEdit>> {
+        let snapshot = self.snapshot_or_log(uri, "formatting")?;
+        let options = format_options(options);
+        guarded("formatting", || {
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let edits = match range {
+                Some(r) => {
+                    let start = offset(&snapshot.rope, r.start, snapshot.encoding);
+                    let end = offset(&snapshot.rope, r.end, snapshot.encoding).max(start);
+                    ide::format_range(&snapshot.parse, TextRange::new(start, end), options)
+                }
+                None => ide::format(&snapshot.parse, options),
+            };
+            edits.iter().map(|edit| converter.text_edit(edit)).collect()
+        })
     }
 }
 
@@ -345,6 +413,14 @@ impl LanguageServer for Server {
             diagnostic_tags: publish.and_then(|p| p.tag_support.as_ref()).is_some(),
             related_information: publish.and_then(|p| p.related_information).unwrap_or(false),
             work_done_progress: params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            completion_snippets: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
         });
         #[allow(deprecated)] // `root_uri` is the fallback for clients without workspace folders.
         let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
@@ -563,5 +639,64 @@ impl LanguageServer for Server {
             })
         });
         Ok(found.flatten())
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "completion") else { return Ok(None) };
+        let facts = self.go_facts(&uri);
+        let options = ide::CompletionOptions { snippets: self.state.negotiated().completion_snippets };
+        let position = params.text_document_position.position;
+        Ok(guarded("completion", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let completions = ide::completions(&snapshot.parse, at, facts.as_ref(), options);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            CompletionResponse::List(converter.completion_list(&completions))
+        }))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        Ok(self.formatting_edits(&params.text_document.uri, None, &params.options))
+    }
+
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        Ok(self.formatting_edits(&params.text_document.uri, Some(params.range), &params.options))
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = self.encoded_tokens(&uri, None) else { return Ok(None) };
+        let result_id = Some(self.remember_tokens(&uri, &data));
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens { result_id, data })))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let Some(data) = self.encoded_tokens(&uri, None) else { return Ok(None) };
+        let previous = {
+            let cache = self.state.semantic_tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            cache.get(&uri).filter(|(id, _)| *id == params.previous_result_id).map(|(_, old)| old.clone())
+        };
+        let result_id = Some(self.remember_tokens(&uri, &data));
+        Ok(Some(match previous {
+            Some(old) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                result_id,
+                edits: super::convert::semantic_tokens_edits(&old, &data),
+            }),
+            // An unknown or outdated id: the whole result.
+            None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens { result_id, data }),
+        }))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let uri = params.text_document.uri;
+        let data = self.encoded_tokens(&uri, Some(params.range));
+        Ok(data.map(|data| SemanticTokensRangeResult::Tokens(SemanticTokens { result_id: None, data })))
     }
 }

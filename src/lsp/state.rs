@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ropey::Rope;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{SemanticToken, Uri};
 
 use super::config::ConfigStore;
 use super::document::Document;
@@ -33,6 +33,8 @@ pub(super) struct Negotiated {
     pub(super) related_information: bool,
     /// The client shows server-initiated `$/progress` (indexing a large workspace).
     pub(super) work_done_progress: bool,
+    /// Completion items may carry snippets.
+    pub(super) completion_snippets: bool,
 }
 
 /// A read-only view of one document at one version.
@@ -55,6 +57,8 @@ pub(super) struct State {
     claimed: Mutex<HashMap<Uri, i32>>,
     /// Configuration files that currently have diagnostics published, so they can be cleared.
     config_files_with_problems: Mutex<HashSet<Uri>>,
+    /// Per document, the last semantic tokens sent and their result id, for delta requests.
+    pub(super) semantic_tokens: Mutex<HashMap<Uri, (String, Vec<SemanticToken>)>>,
 }
 
 impl State {
@@ -88,6 +92,7 @@ impl State {
 
     pub(super) fn close(&self, uri: &Uri) -> bool {
         self.claimed.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+        self.semantic_tokens.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
         self.write().remove(uri).is_some()
     }
 
