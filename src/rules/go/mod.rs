@@ -26,7 +26,10 @@ mod go205_ldflags_x_target_missing;
 mod go206_ldflags_x_target_not_settable;
 mod go207_malformed_ldflags;
 mod go208_malformed_goflags;
+mod go209_unknown_build_tag;
+mod go210_go_get_for_tools;
 mod go211_obsolete_build_flags;
+mod go212_unknown_golang_image_tag;
 mod go2xx_support;
 mod go301_cgo_disabled_but_imports_c;
 mod go302_cgo_only_dependency_without_cgo;
@@ -78,7 +81,10 @@ pub(super) static RULES: &[&Rule] = &[
     &go206_ldflags_x_target_not_settable::RULE,
     &go207_malformed_ldflags::RULE,
     &go208_malformed_goflags::RULE,
+    &go209_unknown_build_tag::RULE,
+    &go210_go_get_for_tools::RULE,
     &go211_obsolete_build_flags::RULE,
+    &go212_unknown_golang_image_tag::RULE,
     &go301_cgo_disabled_but_imports_c::RULE,
     &go302_cgo_only_dependency_without_cgo::RULE,
     &go303_cgo_without_c_compiler::RULE,
