@@ -296,6 +296,18 @@ pub(super) fn go_site<'b>(
     }
     let mut steps = build.copies_before(stage.index, run.instruction);
     steps.extend(run.bind_mounts.iter());
+    // `--parents` keeps source directories and `--exclude` leaves files out: the simulation
+    // reads neither, so what such a copy put where is unknown.
+    let unread_flags = steps.iter().any(|step| {
+        context
+            .dockerfile
+            .instructions
+            .get(step.instruction)
+            .is_some_and(|i| i.flag("parents").is_some() || i.flag("exclude").is_some())
+    });
+    if unread_flags {
+        return None;
+    }
     Some(GoSite { stage, run, dir, steps })
 }
 
