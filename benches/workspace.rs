@@ -20,6 +20,21 @@ fn bench_index(c: &mut Criterion) {
     std::fs::create_dir_all(&root).expect("create the benchmark workspace");
     workspace_gen::generate_workspace(&root, 10_000).expect("generate the benchmark workspace");
 
+    // Memory: what an indexed 10,000-file workspace keeps, as resident-set growth (Linux only;
+    // printed, not asserted). Measured before criterion allocates its own sample buffers.
+    let before = resident_kib();
+    let indexed = Workspace::open(&root).expect("open");
+    let index = indexed.index_now();
+    if let (Some(before), Some(after)) = (before, resident_kib()) {
+        println!(
+            "memory: {} packages indexed; resident set grew by {} KiB ({} KiB in all)",
+            index.packages.len(),
+            after.saturating_sub(before),
+            after
+        );
+    }
+    drop((index, indexed));
+
     c.bench_function("index 10,000 Go files (headers)", |b| {
         b.iter(|| {
             let workspace = Workspace::open(&root).expect("open");
@@ -34,6 +49,13 @@ fn bench_index(c: &mut Criterion) {
         b.iter(|| black_box(warm.build_context("Dockerfile")))
     });
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The process's resident set size in KiB, from `/proc/self/status` (`None` elsewhere).
+fn resident_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 criterion_group! {
