@@ -4,7 +4,6 @@
 //! (no workspace), without a module, with a value only the build knows, or with the package index
 //! not yet complete, it stays silent. One file per rule (`goNNN_<slug>.rs`); add it to `RULES`.
 
-mod ;
 mod go101_go_version_newer_than_image;
 mod go102_toolchain_directive_ignored;
 mod go103_unpinned_golang_image;
