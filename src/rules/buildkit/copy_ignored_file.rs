@@ -70,7 +70,8 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             let is_file = facts.workspace.file_exists(&path);
             // A directory may be partly brought back by an exception: only a plain file is exact then.
             let is_dir = !is_file && facts.workspace.dir_exists(&path);
-            if !is_file && !(is_dir && !ignore.has_exceptions()) {
+            let exact = is_file || (is_dir && !ignore.has_exceptions());
+            if !exact {
                 continue;
             }
             let Some(pattern) = ignore.deciding_pattern(source).filter(|p| !p.exception) else { continue };
