@@ -3,6 +3,7 @@
 
 use crate::build::{Build, GoRun, Stage};
 use crate::rules::{Context, Severity};
+use crate::syntax::GoSubcommand;
 use crate::syntax::{
     Dockerfile, InstructionKind, Scope, ShellScript, SimpleCommand, TextEdit, TextRange, VariableKind,
     variable_references,
@@ -195,6 +196,27 @@ pub(super) fn user_name(value: &str) -> &str {
 /// Whether a `USER` value means root.
 pub(super) fn is_root(value: &str) -> bool {
     matches!(user_name(value), "root" | "0")
+}
+
+/// `go env -w NAME=value` of earlier RUNs in the chain, in order.
+pub(super) fn go_env_writes(build: &Build, stage: &Stage, index: usize) -> Vec<(String, String)> {
+    let mut writes = Vec::new();
+    for member in chain(build, stage.index) {
+        for run in member.go_runs.iter().filter(|r| r.instruction < index || member.index != stage.index) {
+            if run.command.subcommand != GoSubcommand::Env {
+                continue;
+            }
+            for flag in run.command.flags.iter().filter(|f| f.name == "w") {
+                let values = flag.value.iter().chain(run.command.packages.iter());
+                for word in values.filter(|w| !w.dynamic) {
+                    if let Some((name, value)) = word.value.split_once('=') {
+                        writes.push((name.to_string(), value.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    writes
 }
 
 /// An edit that declares `names` right after the FROM of `stage` (`ARG TARGETOS TARGETARCH`).

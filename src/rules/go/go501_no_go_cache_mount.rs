@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::go4xx_support::{chain, command_range, is_root, user_at};
+use super::go4xx_support::{chain, command_range, go_env_writes, is_root, user_at};
 use crate::build::{Build, EnvValue, GoRun, Stage, resolve_path};
 use crate::rules::{Context, Fix, Rule, Severity, Sink};
 use crate::syntax::{GoSubcommand, InstructionKind, TextEdit, TextRange};
@@ -201,27 +201,6 @@ fn cache_paths(context: &Context<'_>, build: &Build, stage: &Stage, run: &GoRun)
         _ => None,
     };
     CachePaths { build: build_cache, modules }
-}
-
-/// `go env -w NAME=value` of earlier RUNs in the chain, in order.
-fn go_env_writes(build: &Build, stage: &Stage, index: usize) -> Vec<(String, String)> {
-    let mut writes = Vec::new();
-    for member in chain(build, stage.index) {
-        for run in member.go_runs.iter().filter(|r| r.instruction < index || member.index != stage.index) {
-            if run.command.subcommand != GoSubcommand::Env {
-                continue;
-            }
-            for flag in run.command.flags.iter().filter(|f| f.name == "w") {
-                let values = flag.value.iter().chain(run.command.packages.iter());
-                for word in values.filter(|w| !w.dynamic) {
-                    if let Some((name, value)) = word.value.split_once('=') {
-                        writes.push((name.to_string(), value.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    writes
 }
 
 /// The cache mount targets of the RUN, absolute.
