@@ -1,9 +1,29 @@
-//! Go to definition: from a stage reference (`COPY --from=build`, `FROM build`) to the stage's FROM.
+//! Go to definition: from a stage reference (`COPY --from=build`, `FROM build`) to the stage's FROM,
+//! and from a `$NAME` to the ARG or ENV declaration in effect there (by BuildKit's scoping).
 
-use crate::syntax::{InstructionKind, Keyword, Parse, TextRange};
+use super::references::{definition_index, variable_uses};
+use crate::syntax::{InstructionKind, Keyword, Parse, Scope, TextRange};
 
 /// Where the symbol at `offset` is defined, if it is a reference gantry understands.
 pub fn goto_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
+    stage_definition(parse, offset).or_else(|| variable_definition(parse, offset))
+}
+
+/// A `$NAME` goes to its declaration; a stage `ARG NAME` without a default goes to the global ARG it
+/// redeclares.
+fn variable_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
+    let scope = Scope::new(parse.dockerfile(), parse.text());
+    let definitions = scope.definitions();
+    if let Some(definition) = definitions.iter().find(|d| d.name_range.is_some_and(|r| r.touches(offset))) {
+        return definitions.get(definition.redeclares?)?.name_range;
+    }
+    let (_, index) = variable_uses(parse, &scope).into_iter().find(|(range, _)| range.touches(offset))?;
+    let definition = definitions.get(index)?;
+    debug_assert_eq!(definition_index(&scope, definition), index);
+    definition.name_range
+}
+
+fn stage_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
     let dockerfile = parse.dockerfile();
     let (position, instruction) = dockerfile.instructions.iter().enumerate().find(|(_, i)| i.range.touches(offset))?;
     let reference = match &instruction.kind {
@@ -70,5 +90,21 @@ mod tests {
     fn later_stages_and_images_are_not_definitions() {
         check("FROM a$0lpine\nFROM x AS alpine\n", None);
         check("FROM golang:1.23 AS build\nRUN ec$0ho\n", None);
+    }
+
+    #[test]
+    fn variables_go_to_the_declaration_in_scope() {
+        check("ARG V=1\nFROM a:$V$0\n", Some("V"));
+        check("FROM a\nENV DIR=/x\nWORKDIR ${D$0IR}\n", Some("DIR"));
+        // The stage's own redeclaration, and from it the global ARG.
+        let (text, offset) = cursor("ARG V=1\nFROM a\nARG V\nRUN echo $V$0\n");
+        let parse = crate::syntax::parse(&text);
+        assert_eq!(goto_definition(&parse, offset).map(|r| r.start), text.find("ARG V\n").map(|i| i + 4));
+        let (text, offset) = cursor("ARG V=1\nFROM a\nARG V$0\n");
+        let parse = crate::syntax::parse(&text);
+        assert_eq!(goto_definition(&parse, offset).map(|r| r.start), Some(4));
+        // Declared only in another stage, or automatic: nowhere to go.
+        check("FROM a\nARG X=1\nFROM b\nRUN echo $X$0\n", None);
+        check("FROM a\nARG TARGETOS\nRUN echo $TARGET$0OS\n", Some("TARGETOS"));
     }
 }

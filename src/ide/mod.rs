@@ -3,23 +3,33 @@
 mod code_actions;
 mod completion;
 mod diagnostics;
+mod document_links;
 mod document_symbols;
 mod folding_ranges;
 mod formatting;
 mod goto_definition;
 mod hover;
+mod references;
+mod rename;
+mod selection_ranges;
 mod semantic_tokens;
 #[cfg(test)]
 mod testing;
+mod workspace_symbols;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
 pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
+pub use document_links::{Link, LinkTarget, document_links, registry_page};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
 pub use formatting::{FormatOptions, apply_edits, format, format_range};
 pub use goto_definition::goto_definition;
 pub use hover::{Hover, hover};
+pub use references::{Highlight, Occurrence, Target, document_highlights, occurrences, references, target_at};
+pub use rename::{RenameError, prepare_rename, rename};
+pub use selection_ranges::selection_ranges;
 pub use semantic_tokens::{
     DECLARATION, DEFAULT_LIBRARY, DEPRECATED, SemanticToken, TOKEN_MODIFIERS, TokenType, semantic_tokens,
 };
+pub use workspace_symbols::workspace_symbols;
