@@ -627,7 +627,7 @@ impl LanguageServer for Server {
         let found = guarded("hover", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
             let diagnostics = ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref());
-            ide::hover(&snapshot.parse, &diagnostics, at).map(|hover| {
+            ide::hover(&snapshot.parse, &diagnostics, at, facts.as_ref()).map(|hover| {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                 Hover {
                     contents: HoverContents::Markup(MarkupContent {
