@@ -100,6 +100,33 @@ impl Converter<'_> {
 }
 
 impl Converter<'_> {
+    pub(super) fn highlight(&self, highlight: &ide::Highlight) -> lsp::DocumentHighlight {
+        let kind = if highlight.write { lsp::DocumentHighlightKind::WRITE } else { lsp::DocumentHighlightKind::READ };
+        lsp::DocumentHighlight { range: self.range(highlight.range), kind: Some(kind) }
+    }
+
+    /// A link; file links need the build context's directory.
+    pub(super) fn document_link(
+        &self,
+        link: &ide::Link,
+        context: Option<&std::path::Path>,
+    ) -> Option<lsp::DocumentLink> {
+        let target: lsp::Uri = match &link.target {
+            ide::LinkTarget::Url(url) => url.parse().ok()?,
+            ide::LinkTarget::File(path) => lsp::Uri::from_file_path(context?.join(path))?,
+        };
+        Some(lsp::DocumentLink { range: self.range(link.range), target: Some(target), tooltip: None, data: None })
+    }
+
+    /// Nested ranges, innermost first, as the linked list LSP expects.
+    pub(super) fn selection_range(&self, ranges: &[TextRange]) -> lsp::SelectionRange {
+        let mut outer: Option<Box<lsp::SelectionRange>> = None;
+        for range in ranges.iter().rev() {
+            outer = Some(Box::new(lsp::SelectionRange { range: self.range(*range), parent: outer }));
+        }
+        outer.map_or_else(|| lsp::SelectionRange { range: self.range(TextRange::empty(0)), parent: None }, |b| *b)
+    }
+
     pub(super) fn text_edit(&self, edit: &crate::syntax::TextEdit) -> lsp::TextEdit {
         lsp::TextEdit { range: self.range(edit.range), new_text: edit.new_text.clone() }
     }

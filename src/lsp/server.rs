@@ -258,6 +258,16 @@ fn related_information(
         .collect()
 }
 
+/// A refused rename as an error response: the client shows its message.
+fn rename_refused(error: ide::RenameError) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        // LSP's RequestFailed: the request was valid but cannot be done.
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: error.0.into(),
+        data: None,
+    }
+}
+
 /// Runs analysis code, turning a panic into a logged `None` so one bad document cannot take the
 /// server down.
 fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Option<T> {
@@ -309,6 +319,18 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             ..TextDocumentSyncOptions::default()
         })),
         definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        document_link_provider: Some(DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -652,6 +674,119 @@ impl LanguageServer for Server {
             let completions = ide::completions(&snapshot.parse, at, facts.as_ref(), options);
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             CompletionResponse::List(converter.completion_list(&completions))
+        }))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "references") else { return Ok(None) };
+        let position = params.text_document_position.position;
+        let include_declaration = params.context.include_declaration;
+        Ok(guarded("references", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            ide::references(&snapshot.parse, at, include_declaration)
+                .into_iter()
+                .map(|range| Location::new(uri.clone(), converter.range(range)))
+                .collect()
+        }))
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "documentHighlight") else { return Ok(None) };
+        let position = params.text_document_position_params.position;
+        Ok(guarded("documentHighlight", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            ide::document_highlights(&snapshot.parse, at).iter().map(|h| converter.highlight(h)).collect()
+        }))
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        let Some(snapshot) = self.snapshot_or_log(&params.text_document.uri, "prepareRename") else { return Ok(None) };
+        let found = guarded("prepareRename", || {
+            let at = offset(&snapshot.rope, params.position, snapshot.encoding);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            ide::prepare_rename(&snapshot.parse, at).map(|(range, placeholder)| {
+                PrepareRenameResponse::RangeWithPlaceholder { range: converter.range(range), placeholder }
+            })
+        });
+        match found {
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(error)) => Err(rename_refused(error)),
+            None => Ok(None),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "rename") else { return Ok(None) };
+        let position = params.text_document_position.position;
+        let found = guarded("rename", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            ide::rename(&snapshot.parse, at, &params.new_name).map(|edits| WorkspaceEdit {
+                changes: Some(
+                    [(uri.clone(), edits.iter().map(|e| converter.text_edit(e)).collect())].into_iter().collect(),
+                ),
+                ..WorkspaceEdit::default()
+            })
+        });
+        match found {
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(error)) => Err(rename_refused(error)),
+            None => Ok(None),
+        }
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "documentLink") else { return Ok(None) };
+        // The build context is taken to be the Dockerfile's directory, the common layout.
+        let context: Option<PathBuf> = uri.to_file_path().and_then(|path| path.parent().map(|dir| dir.to_path_buf()));
+        Ok(guarded("documentLink", || {
+            let context_has = |relative: &str| context.as_ref().is_some_and(|dir| dir.join(relative).exists());
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            ide::document_links(&snapshot.parse, &context_has)
+                .iter()
+                .filter_map(|link| converter.document_link(link, context.as_deref()))
+                .collect()
+        }))
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "selectionRange") else { return Ok(None) };
+        Ok(guarded("selectionRange", || {
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            params
+                .positions
+                .iter()
+                .map(|&position| {
+                    let at = offset(&snapshot.rope, position, snapshot.encoding);
+                    converter.selection_range(&ide::selection_ranges(&snapshot.parse, at))
+                })
+                .collect()
+        }))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let snapshots: Vec<(Uri, Snapshot)> = self
+            .state
+            .open_documents()
+            .into_iter()
+            .filter_map(|uri| self.state.snapshot(&uri).map(|snapshot| (uri, snapshot)))
+            .collect();
+        Ok(guarded("workspaceSymbol", || {
+            let parses: Vec<&crate::syntax::Parse> = snapshots.iter().map(|(_, s)| &s.parse).collect();
+            let mut flat = Vec::new();
+            for (document, symbol) in ide::workspace_symbols(&parses, &params.query) {
+                let (uri, snapshot) = &snapshots[document];
+                let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+                converter.symbol_information(uri, std::slice::from_ref(&symbol), &mut flat);
+            }
+            WorkspaceSymbolResponse::Flat(flat)
         }))
     }
 
