@@ -151,6 +151,30 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if !command.subcommand.builds() {
             continue;
         }
+        // `-ldflags=-s -w` without quotes: the shell makes `-w` a flag of the go command.
+        for pair in command.flags.windows(2) {
+            let [ldflags, next] = pair else { continue };
+            let unquoted = ldflags.value.as_ref().is_some_and(|v| !v.quoted && !v.dynamic);
+            if ldflags.name == "ldflags"
+                && unquoted
+                && matches!(next.name.as_str(), "s" | "w" | "X" | "extldflags" | "linkmode")
+            {
+                let message = format!(
+                    "the shell ends the unquoted `-ldflags` value at the space, so `-{}` reaches the go command as a flag \
+                     of its own and the build fails with `flag provided but not defined: -{}`",
+                    next.name, next.name
+                );
+                // The flag word alone (the parser may have taken the next word as its value).
+                let word = format!("-{}", next.name);
+                let start = next.range.start;
+                let range = if context.text.get(start..).is_some_and(|t| t.starts_with(&word)) {
+                    TextRange::new(start, start + word.len())
+                } else {
+                    next.range
+                };
+                sink.report(range, message);
+            }
+        }
         let all: Vec<&GoFlag> = command.flags.iter().filter(|f| f.name == "ldflags").collect();
         for (index, flag) in all.iter().enumerate() {
             let Some(word) = &flag.value else { continue };

@@ -285,6 +285,12 @@ pub(super) fn go_site<'b>(
     stage: &'b Stage,
     run: &'b GoRun,
 ) -> Option<GoSite<'b>> {
+    // Linker flags split off an unquoted `-ldflags` (GO207): the go command stops on them before
+    // anything else, and the words after them are not what they seem.
+    let split_ldflags = ["s", "w", "X", "extldflags", "linkmode"];
+    if run.command.flags.iter().any(|f| split_ldflags.contains(&f.name.as_str())) {
+        return None;
+    }
     let script = context.shell(run.instruction)?;
     let mut dir = command_dir(script, run.command.range, &run.workdir)?;
     if let Some(flag) = run.command.flag("C") {

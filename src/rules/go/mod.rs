@@ -48,6 +48,7 @@ mod go402_hard_coded_target_platform;
 mod go403_cgo_cross_compile_without_cc;
 mod go404_goarm_from_targetvariant;
 mod go405_goamd64_above_v1;
+mod go4xx_support;
 mod go501_no_go_cache_mount;
 mod go502_source_copied_before_module_download;
 mod go503_toolchain_image_at_runtime;
@@ -58,7 +59,6 @@ mod go507_vcs_stamping_will_fail;
 mod go508_private_modules_without_auth;
 mod go509_alpine_without_git_for_direct_fetch;
 mod go510_windows_image_for_linux_target;
-mod go4xx_support;
 
 use crate::rules::Rule;
 
