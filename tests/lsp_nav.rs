@@ -107,6 +107,14 @@ fn navigation_over_lsp() {
     assert_eq!(chain[2], range((3, 0), (3, 14)));
     assert_eq!(chain.len(), 5, "{selection}");
 
+    // Signature help: the synopsis of COPY with the source parameter active.
+    let help = client.request_ok("textDocument/signatureHelp", at(&uri, 3, 7));
+    let label = help["signatures"][0]["label"].as_str().unwrap_or_default();
+    let active = help["activeParameter"].as_u64().unwrap_or(u64::MAX) as usize;
+    let offsets = &help["signatures"][0]["parameters"][active]["label"];
+    let (start, end) = (offsets[0].as_u64().unwrap_or(0) as usize, offsets[1].as_u64().unwrap_or(0) as usize);
+    assert_eq!(label.get(start..end), Some("<src>..."), "{help}");
+
     // Workspace symbols: the stages of the open Dockerfiles matching the query.
     client.open("file:///e2e/nav/other/Dockerfile", 1, "FROM node AS web-build\n");
     let symbols = client.request_ok("workspace/symbol", json!({ "query": "build" }));

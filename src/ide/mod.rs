@@ -13,6 +13,7 @@ mod references;
 mod rename;
 mod selection_ranges;
 mod semantic_tokens;
+mod signature_help;
 #[cfg(test)]
 mod testing;
 mod workspace_symbols;
@@ -32,4 +33,5 @@ pub use selection_ranges::selection_ranges;
 pub use semantic_tokens::{
     DECLARATION, DEFAULT_LIBRARY, DEPRECATED, SemanticToken, TOKEN_MODIFIERS, TokenType, semantic_tokens,
 };
+pub use signature_help::{Signature, signature_help};
 pub use workspace_symbols::workspace_symbols;

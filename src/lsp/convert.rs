@@ -192,6 +192,30 @@ impl Converter<'_> {
 }
 
 /// The legend every semantic token refers to.
+/// A signature; parameters are given by offsets, which are the same in every encoding as the label is ASCII.
+pub(super) fn signature_help(signature: &ide::Signature) -> lsp::SignatureHelp {
+    let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+    let parameters = signature
+        .parameters
+        .iter()
+        .map(|&(start, end)| lsp::ParameterInformation {
+            label: lsp::ParameterLabel::LabelOffsets([offset(start), offset(end)]),
+            documentation: None,
+        })
+        .collect();
+    let active_parameter = signature.active_parameter.map(|i| offset(i));
+    lsp::SignatureHelp {
+        signatures: vec![lsp::SignatureInformation {
+            label: signature.label.clone(),
+            documentation: None,
+            parameters: Some(parameters),
+            active_parameter,
+        }],
+        active_signature: Some(0),
+        active_parameter,
+    }
+}
+
 pub(super) fn semantic_tokens_legend() -> lsp::SemanticTokensLegend {
     lsp::SemanticTokensLegend {
         token_types: ide::TokenType::ALL.iter().map(|t| lsp::SemanticTokenType::new(t.as_str())).collect(),

@@ -331,6 +331,10 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         }),
         selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec![" ".to_string()]),
+            ..SignatureHelpOptions::default()
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -788,6 +792,17 @@ impl LanguageServer for Server {
             }
             WorkspaceSymbolResponse::Flat(flat)
         }))
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "signatureHelp") else { return Ok(None) };
+        let position = params.text_document_position_params.position;
+        let found = guarded("signatureHelp", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            ide::signature_help(&snapshot.parse, at).map(|signature| super::convert::signature_help(&signature))
+        });
+        Ok(found.flatten())
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
