@@ -70,9 +70,10 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             let candidates: Vec<VariableRef> = match &instruction.kind {
                 InstructionKind::Run(_) => {
                     let Some(script) = context.shell(index) else { continue };
+                    let script_text = context.text.get(script.range.as_range()).unwrap_or_default();
                     run_references(context.text, script, &instruction.inner_comments, instruction)
                         .into_iter()
-                        .filter(|r| !script_sets(script, &r.name))
+                        .filter(|r| !script_sets(script, &r.name) && !loop_variable(script_text, &r.name))
                         .collect()
                 }
                 InstructionKind::Env(pairs) => pairs
@@ -156,4 +157,26 @@ fn references_in(text: &str, range: TextRange, skip: &[TextRange]) -> Vec<Variab
             ..r
         })
         .collect()
+}
+
+/// `for NAME in …` or `for NAME;` in the script: the loop sets the variable.
+fn loop_variable(script: &str, name: &str) -> bool {
+    script.match_indices("for ").any(|(at, _)| {
+        let rest = script[at + 4..].trim_start();
+        rest.strip_prefix(name).is_some_and(|after| {
+            after.starts_with(';') || after.trim_start().starts_with("in ") || after.trim_start().starts_with("in\n")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loop_variable;
+
+    #[test]
+    fn loop_variables_are_assignments() {
+        assert!(loop_variable("for TARGETARCH in amd64 arm64; do echo $TARGETARCH; done", "TARGETARCH"));
+        assert!(!loop_variable("for ARCH in amd64; do echo $TARGETARCH; done", "TARGETARCH"));
+        assert!(!loop_variable("echo $TARGETARCH", "TARGETARCH"));
+    }
 }

@@ -38,8 +38,9 @@ With cgo on an arm64 build machine, a hard-coded `GOARCH=amd64` fails earlier wi
 
 A literal `GOARCH` in a stage that does not run on `$BUILDPLATFORM` is not reported: it may be
 meant for a single-platform image. Neither is a builder that sets several different literal
-architectures (a release matrix that builds every platform on purpose), nor `GOOS=linux`, which is
-what every Linux image needs anyway.
+architectures (a release matrix that builds every platform on purpose), nor a build with a literal
+`GOOS` for another system (`GOOS=darwin`, an artifact exported rather than run), nor `GOOS=linux`,
+which is what every Linux image needs anyway.
 
 ## Example
 ```dockerfile
@@ -98,6 +99,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         .go_runs()
         .filter(|(_, run)| matches!(run.command.subcommand, GoSubcommand::Build | GoSubcommand::Install))
         .filter(|(stage, _)| runs_on_build_platform(dockerfile, build, stage.index))
+        // A literal GOOS other than Linux builds for another system on purpose (a macOS or Windows
+        // download, exported rather than run in the image).
+        .filter(|(_, run)| run.env("GOOS").known().is_none_or(|os| os.trim().is_empty() || os.trim() == "linux"))
         .filter_map(|(_, run)| {
             let value = run.env("GOARCH").known()?.trim().to_string();
             let source = var_source(context, &scope, run, "GOARCH")?;

@@ -105,7 +105,10 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             }
             let Some(first) = fetching.or(compiling) else { continue };
             let what: Vec<String> = missing.iter().map(|(name, path)| format!("the {name} ({path})")).collect();
-            let why = if fetching.is_some() {
+            let installs_tool = fetching.is_some_and(|r| !matches!(r.command.subcommand, GoSubcommand::Mod(_)));
+            let why = if installs_tool {
+                "every rebuild of this layer downloads and compiles it again"
+            } else if fetching.is_some() {
                 "every change to go.mod downloads all modules again"
             } else if missing.iter().any(|(name, _)| *name == "module cache") {
                 "the modules were downloaded into a cache mount this RUN does not have, so it fetches them again"

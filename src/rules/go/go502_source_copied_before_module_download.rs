@@ -2,7 +2,7 @@
 //! downloads every module again.
 
 use super::go4xx_support::{chain, is_go_stage};
-use crate::build::{Build, CopySource, CopyStep, GoRun, Stage, resolve_path};
+use crate::build::{Build, CopySource, CopyStep, Stage, resolve_path};
 use crate::rules::{Context, Fix, Rule, Severity, Sink};
 use crate::syntax::{GoSubcommand, InstructionKind, TextEdit, TextRange};
 use crate::workspace::{ReplaceTarget, join};
@@ -28,8 +28,9 @@ next build downloads all modules again. Copying go.mod and go.sum first and runn
 `go mod download` in a layer of its own keeps the modules cached until the dependencies change.
 
 Nothing is reported for a module without requirements or with a vendor/ directory (there is
-nothing to download), for sources that do not come from the build context, or for builds that bind-mount
-the sources instead of copying them. A build hidden behind `make` is still reported: the layer order
+nothing to download), when the RUN that uses the modules mounts a cache over the module cache (the
+modules survive source changes there), for sources that do not come from the build context, or for
+builds that bind-mount the sources instead of copying them. A build hidden behind `make` is still reported: the layer order
 is visible without seeing the `go` command.
 
 ## Example
@@ -76,7 +77,11 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if copy.has_unknown_sources() || !is_directory_copy(copy, &in_context) {
             continue;
         }
-        if downloaded_before(build, stage, copy.instruction) || !runs_after(context, build, stage, copy.instruction) {
+        if downloaded_before(build, stage, copy.instruction) {
+            continue;
+        }
+        let Some(user) = first_run_after(context, build, stage, copy.instruction) else { continue };
+        if mounts_module_cache(context, build, user) {
             continue;
         }
         let Some((_, source_range)) = copy.sources.first() else { continue };
@@ -91,7 +96,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             module_line,
             "the module whose requirements are downloaded",
         );
-        if let Some(edit) = split_copy(context, build, stage, copy, &in_context, module.has_go_sum, &local_replace) {
+        if let Some(edit) = split_copy(context, stage, copy, &in_context, module.has_go_sum, &local_replace) {
             diagnostic.fixes.push(Fix {
                 title: "Copy go.mod and go.sum and download the modules first".to_string(),
                 edits: vec![edit],
@@ -134,14 +139,48 @@ fn downloaded_before(build: &Build, stage: &Stage, index: usize) -> bool {
     })
 }
 
-/// Something builds after the copy: a RUN of this stage or of a stage built on it.
-fn runs_after(context: &Context<'_>, build: &Build, stage: &Stage, index: usize) -> bool {
-    build.stages.iter().filter(|s| build.is_based_on(s.index, stage.index)).any(|member| {
-        context.dockerfile.stages.get(member.index).is_some_and(|syntax_stage| {
-            syntax_stage.instructions.clone().any(|at| {
-                (member.index != stage.index || at > index)
-                    && matches!(context.dockerfile.instructions[at].kind, InstructionKind::Run(_))
-            })
+/// The RUN that uses the copied module: the first later RUN (of this stage or a stage built on it)
+/// that runs a `go` command, else the first later RUN at all (a build behind `make`).
+fn first_run_after(context: &Context<'_>, build: &Build, stage: &Stage, index: usize) -> Option<usize> {
+    let later: Vec<usize> = build
+        .stages
+        .iter()
+        .filter(|s| build.is_based_on(s.index, stage.index))
+        .filter_map(|member| context.dockerfile.stages.get(member.index).map(|s| (member, s)))
+        .flat_map(|(member, syntax_stage)| {
+            syntax_stage.instructions.clone().filter(move |&at| member.index != stage.index || at > index)
+        })
+        .filter(|&at| matches!(context.dockerfile.instructions[at].kind, InstructionKind::Run(_)))
+        .collect();
+    let runs_go = |at: &usize| build.go_runs().any(|(_, run)| run.instruction == *at);
+    later.iter().copied().find(runs_go).or_else(|| later.first().copied())
+}
+
+/// The RUN mounts a cache over the module cache (or a parent of it): the modules survive source
+/// changes there, whatever the layer order.
+fn mounts_module_cache(context: &Context<'_>, build: &Build, at: usize) -> bool {
+    let Some(InstructionKind::Run(run)) = context.dockerfile.instructions.get(at).map(|i| &i.kind) else {
+        return false;
+    };
+    let stage = build
+        .stages
+        .iter()
+        .find(|s| context.dockerfile.stages.get(s.index).is_some_and(|syntax| syntax.instructions.contains(&at)));
+    let Some(stage) = stage else { return false };
+    let workdir = stage.workdir_at(at);
+    let go_run = stage.go_runs.iter().find(|r| r.instruction == at);
+    let known = |name: &str| go_run.and_then(|r| r.env(name).known().map(str::to_string));
+    let module_cache = known("GOMODCACHE")
+        .or_else(|| known("GOPATH").map(|gopath| format!("{}/pkg/mod", gopath.trim_end_matches('/'))))
+        .unwrap_or_else(|| if stage.golang.is_some() { "/go/pkg/mod" } else { "/root/go/pkg/mod" }.to_string());
+    run.mounts.iter().filter(|m| m.mount_type().eq_ignore_ascii_case("cache")).any(|mount| {
+        let target = ["target", "dst", "destination"].iter().find_map(|key| mount.option(key)?.value.clone());
+        target.is_some_and(|target| {
+            let target = resolve_path(workdir, &target);
+            target.ends_with("/pkg/mod")
+                || target == "/"
+                || module_cache == target
+                || module_cache.strip_prefix(target.as_str()).is_some_and(|rest| rest.starts_with('/'))
         })
     })
 }
@@ -150,7 +189,6 @@ fn runs_after(context: &Context<'_>, build: &Build, stage: &Stage, index: usize)
 /// module at the context root; `None` when the split is not that simple.
 fn split_copy(
     context: &Context<'_>,
-    build: &Build,
     stage: &Stage,
     copy: &CopyStep,
     go_mod: &str,
@@ -180,32 +218,10 @@ fn split_copy(
         .map(|f| format!(" {}", context.text.get(f.range.as_range()).unwrap_or_default()))
         .collect();
     let files = if has_go_sum { "go.mod go.sum" } else { "go.mod" };
-    let mount =
-        module_cache_mount(context, build, stage, copy.instruction).map(|m| format!(" {m}")).unwrap_or_default();
     let keyword = &instruction.keyword_text;
     let run = if keyword.chars().all(|c| c.is_ascii_lowercase()) { "run" } else { "RUN" };
     Some(TextEdit {
         range: TextRange::empty(instruction.range.start),
-        new_text: format!("{keyword}{flags} {files} {destination}\n{run}{mount} go mod download\n"),
-    })
-}
-
-/// The module cache mount (as written) of the first later RUN of the stage that uses modules, so
-/// that the download fills the same cache.
-fn module_cache_mount(context: &Context<'_>, build: &Build, stage: &Stage, index: usize) -> Option<String> {
-    let later: Vec<&GoRun> = build
-        .stages
-        .iter()
-        .filter(|s| build.is_based_on(s.index, stage.index))
-        .flat_map(|s| s.go_runs.iter().filter(move |r| s.index != stage.index || r.instruction > index))
-        .collect();
-    let run = later.iter().find(|r| r.module_cache_mount)?;
-    let InstructionKind::Run(syntax) = &context.dockerfile.instructions.get(run.instruction)?.kind else { return None };
-    syntax.mounts.iter().find_map(|mount| {
-        let target = ["target", "dst", "destination"].iter().find_map(|key| mount.option(key)?.value.clone())?;
-        let absolute = resolve_path(&run.workdir, &target);
-        (mount.mount_type() == "cache" && absolute.ends_with("/pkg/mod"))
-            .then(|| context.text.get(mount.range.as_range()).map(str::to_string))
-            .flatten()
+        new_text: format!("{keyword}{flags} {files} {destination}\n{run} go mod download\n"),
     })
 }

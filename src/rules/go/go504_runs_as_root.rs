@@ -4,7 +4,7 @@ use super::go4xx_support::{chain, chain_scripts, is_root, user_at, user_name};
 use crate::build::Build;
 use crate::images::{ImageUser, RuntimeKind};
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{Command, InstructionKind, TextRange};
+use crate::syntax::{Command, InstructionKind, StageBase, TextRange};
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO504",
@@ -39,6 +39,7 @@ A Go program rarely needs root: it binds ports above 1024 and reads its own file
 silent when the base image's user is unknown, when the image already runs as a non-root user
 (distroless `:nonroot` tags are uid 65532), and when the image installs or calls a tool that drops
 privileges at start (`su-exec`, `gosu`, `setpriv`, `runuser`, s6), the usual reason to start as root.
+A base image named by a build argument is judged by the argument's default, and gets no quick fix.
 
 ## Example
 ```dockerfile
@@ -108,9 +109,14 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             }
             let root = chain(build, last.index).into_iter().next().unwrap_or(last);
             let Some((image, image_range)) = &root.image_text else { return };
+            // A base image from a build argument is judged by its default; say which one.
+            let (shown, from_argument) = match &root.base {
+                StageBase::Image(resolved) if image.contains('$') => (resolved.as_str(), true),
+                _ => (image.as_str(), false),
+            };
             let diagnostic = sink.report(
                 *image_range,
-                format!("the final stage sets no USER and `{image}` runs as root, so the Go service does too"),
+                format!("the final stage sets no USER and `{shown}` runs as root, so the Go service does too"),
             );
             diagnostic.with_related(None, start, "what the container runs");
             let end = context
@@ -120,7 +126,10 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 .and_then(|s| s.instructions.clone().last())
                 .and_then(|at| context.dockerfile.instructions.get(at))
                 .map(|i| i.range.end);
-            if fixable && let Some(end) = end {
+            if fixable
+                && !from_argument
+                && let Some(end) = end
+            {
                 diagnostic.with_fix("Add `USER 65532:65532`", TextRange::empty(end), "\nUSER 65532:65532", true);
             }
         }
