@@ -203,7 +203,7 @@ pub(super) fn signature_help(signature: &ide::Signature) -> lsp::SignatureHelp {
             documentation: None,
         })
         .collect();
-    let active_parameter = signature.active_parameter.map(|i| offset(i));
+    let active_parameter = signature.active_parameter.map(offset);
     lsp::SignatureHelp {
         signatures: vec![lsp::SignatureInformation {
             label: signature.label.clone(),
