@@ -247,6 +247,16 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_comes_before_the_element_documentation() {
+        let marked = "FROM alpine:3.20\nENV NAME=x\nCMD echo $NA$0ME\n";
+        let hover = hover_at(marked).unwrap();
+        assert!(hover.markdown.starts_with("**JSONArgsRecommended**"), "{}", hover.markdown);
+        assert!(hover.markdown.contains("\n\n---\n\n**`NAME`** · `ENV` on line 2"), "{}", hover.markdown);
+        let (text, _) = cursor(marked);
+        assert_eq!(text.get(hover.range.as_range()), Some("$NAME"));
+    }
+
+    #[test]
     fn nothing_elsewhere() {
         assert_eq!(hover_at("FROM alpine:3.20\n# just a com$0ment\n"), None);
         assert_eq!(hover_at("FROM alpine:3.20 AS ba$0se\n"), None);

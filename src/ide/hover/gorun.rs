@@ -129,7 +129,7 @@ fn cgo_summary(parse: &Parse, index: usize, command: &GoCommand) -> Option<Strin
                 out += &format!(". The binary is linked against glibc; `{image}` has musl")
             }
             (Some(true), _) => out += ". The binary links against libc: the runtime image must provide the same one",
-            (Some(false), _) => out += &format!(". A static binary: it runs on `{image}` without libc"),
+            (Some(false), _) => out += &format!(". A static binary: it needs no libc in `{image}`"),
             (None, _) => {}
         }
     }
@@ -182,7 +182,7 @@ fn linker(
 
 fn x_definition(command: &GoCommand, definition: &XDefinition, go: Option<&GoFacts>) -> String {
     let mut out = format!(
-        "**`-X {}`** · sets the string variable `{}` of package `{}` to `{}`\n\n",
+        "**`-X {}`** · asks the linker to set `{}` of package `{}` to `{}`\n\n",
         definition.target, definition.name, definition.import_path, definition.value
     );
     if definition.import_path == "main" {
@@ -217,7 +217,7 @@ fn resolve(command: &GoCommand, definition: &XDefinition, facts: &GoFacts) -> Op
     };
     let dir = [module.dir.as_str(), relative.as_str()]
         .iter()
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && **p != ".")
         .copied()
         .collect::<Vec<_>>()
         .join("/");

@@ -2,8 +2,8 @@
 //! go.mod facts next to a `FROM golang` when the workspace is known.
 
 use crate::images::{
-    DistrolessFlavor, DistrolessTag, GolangImage, Libc, PackageManager, RuntimeImage, RuntimeKind, ToolchainSwitching,
-    Variant, VersionPin,
+    DistrolessFlavor, DistrolessTag, GoLineCheck, GoVersion, GolangImage, Libc, PackageManager, RuntimeImage,
+    RuntimeKind, ToolchainSwitching, Variant, VersionPin,
 };
 use crate::rules::GoFacts;
 
@@ -15,7 +15,7 @@ pub(super) fn image(reference: &str, go: Option<&GoFacts>) -> Option<String> {
     if let Some(golang) = GolangImage::from_reference(reference) {
         let mut out = golang_image(reference, &golang);
         if let Some(facts) = go {
-            out += &go_mod_facts(facts);
+            out += &go_mod_facts(facts, &golang);
         }
         return Some(out);
     }
@@ -65,15 +65,30 @@ fn golang_image(reference: &str, image: &GolangImage) -> String {
     out
 }
 
-fn go_mod_facts(facts: &GoFacts) -> String {
+fn go_mod_facts(facts: &GoFacts, image: &GolangImage) -> String {
     let Some(module) = &facts.context.module else { return String::new() };
     let Some(go_mod) = module.go_mod.loaded() else { return String::new() };
-    let mut out = format!("\n\n**go.mod** (`{}`)\n\n", if module.dir.is_empty() { "." } else { &module.dir });
+    let file = match module.dir.as_str() {
+        "" | "." => "go.mod".to_string(),
+        dir => format!("{dir}/go.mod"),
+    };
+    let mut out = format!("\n\n**`{file}`**\n\n");
     if let Some(path) = go_mod.module_path() {
         out += &format!("- module `{path}`\n");
     }
     if let Some(go) = &go_mod.go {
-        out += &format!("- go `{}`\n", go.value);
+        out += &format!("- go `{}`", go.value);
+        let check = GoVersion::parse(&go.value).and_then(|line| image.check_go_line(line));
+        out += match check {
+            Some(GoLineCheck::Satisfied) => ": this image's Go is recent enough\n",
+            Some(GoLineCheck::Refused) => ": **newer than this image's Go**, which refuses to build the module\n",
+            Some(GoLineCheck::SwitchesToolchain) => ": newer than this image's Go, which downloads that toolchain\n",
+            Some(GoLineCheck::Unparsable) => ": this image's Go (before 1.21) cannot read the line\n",
+            Some(GoLineCheck::LanguageOnly) => {
+                ": newer than this image's Go; the build fails if newer features are used\n"
+            }
+            None => "\n",
+        };
     }
     if let Some(toolchain) = &go_mod.toolchain {
         out += &format!("- toolchain `{}`\n", toolchain.value);

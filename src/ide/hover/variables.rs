@@ -33,15 +33,23 @@ pub(super) fn variable(
         }
         Some(definition) => {
             out += &format!(" · {}\n\n", origin(dockerfile, definition, &line));
+            let redeclared = definition.redeclares.and_then(|i| scope.definitions().get(i));
+            let automatic = redeclared.is_some_and(|r| r.kind == VariableKind::Automatic);
             if let Some(value) = &definition.value {
                 out += &format!("- value as written: `{value}`\n");
-            } else if definition.kind == VariableKind::Arg {
+            } else if definition.kind == VariableKind::Arg && !automatic {
                 out += "- no default: set only by `--build-arg`, otherwise empty\n";
             }
-            if let Some(redeclared) = definition.redeclares.and_then(|i| scope.definitions().get(i)) {
+            if let Some(redeclared) = redeclared {
                 match redeclared.kind {
                     VariableKind::Automatic => {
-                        out += "- redeclares an automatic platform ARG, making it visible in this stage\n"
+                        out += "- redeclares an automatic platform ARG, making it visible in this stage\n";
+                        if let Some(expansion) = scope.expanded_value(redeclared) {
+                            out += &format!(
+                                "- value: set by BuildKit for the target platform (typically `{}`)\n",
+                                expansion.value
+                            );
+                        }
                     }
                     _ => {
                         out += &format!(
