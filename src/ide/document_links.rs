@@ -35,12 +35,8 @@ pub fn document_links(parse: &Parse, context_has: &dyn Fn(&str) -> bool) -> Vec<
             }
             InstructionKind::Copy(copy) | InstructionKind::Add(copy) if instruction.flag("from").is_none() => {
                 for source in &copy.sources {
-                    let path = source.value.as_str();
-                    let plain = !path.is_empty()
-                        && !path.contains(['$', '*', '?', '[', '<'])
-                        && !path.contains("://")
-                        && source.range.len() == source.text.len();
-                    if plain && context_has(path) {
+                    let Some(path) = context_path(&source.value) else { continue };
+                    if source.range.len() == source.text.len() && context_has(path) {
                         links.push(Link { range: source.range, target: LinkTarget::File(path.to_string()) });
                     }
                 }
@@ -49,6 +45,18 @@ pub fn document_links(parse: &Parse, context_has: &dyn Fn(&str) -> bool) -> Vec<
         }
     }
     links
+}
+
+/// A COPY/ADD source as a plain path inside the build context: sources are relative to the
+/// context even when they start with `/`. Globs, variables, URLs, heredocs, the whole context
+/// (`.`) and paths climbing out of it (`..`) are not linked.
+fn context_path(source: &str) -> Option<&str> {
+    if source.contains(['$', '*', '?', '[', '<', '\\']) || source.contains("://") {
+        return None;
+    }
+    let path = source.trim_start_matches('/').trim_end_matches('/');
+    let inside = path.split('/').all(|part| part != "..") && !path.is_empty() && path != ".";
+    inside.then_some(path)
 }
 
 fn is_stage(dockerfile: &Dockerfile, name: &str) -> bool {
@@ -124,7 +132,7 @@ mod tests {
 
     #[test]
     fn links_in_a_dockerfile() {
-        let text = "FROM golang:1.23 AS build\nCOPY go.mod go.sum ./\nCOPY missing *.go $X ./\n\
+        let text = "FROM golang:1.23 AS build\nCOPY go.mod go.sum ./\nCOPY missing *.go $X . ../up /go.sum cmd/ ./\n\
                     FROM build AS test\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\nADD cmd /cmd\n";
         let parse = crate::syntax::parse(text);
         let exists = |path: &str| ["go.mod", "go.sum", "cmd", "/app"].contains(&path);

@@ -83,6 +83,10 @@ pub(crate) fn variable_uses(parse: &Parse, scope: &Scope) -> Vec<(TextRange, usi
         }
         for reference in variable_references(source, dockerfile.escape) {
             let at = reference.range.start + start;
+            // A comment line inside a continued instruction is not part of it.
+            if instruction.inner_comments.iter().any(|comment| comment.touches(at)) {
+                continue;
+            }
             if let Some(definition) = scope.lookup(at, &reference.name) {
                 let index = definition_index(scope, definition);
                 found.push((reference.name_range.shifted(start), index));
@@ -217,7 +221,8 @@ mod tests {
     fn variable_occurrences_follow_scope() {
         insta::assert_snapshot!(highlighted(
             "ARG VERSION=1.23\nFROM golang:${VERSION} AS build\nARG VERSION\nRUN echo $VER$0SION\n\
-             FROM alpine\nRUN echo $VERSION\nARG VERSION=2\nRUN echo ${VERSION:-x}\n"
+             FROM alpine\nRUN echo $VERSION\nARG VERSION=2\nRUN echo ${VERSION:-x}\n\
+             FROM build\nRUN echo \\\n# $VERSION in a comment\n  $VERSION '$VERSION' \\$VERSION\n"
         ));
     }
 
