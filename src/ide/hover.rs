@@ -61,7 +61,7 @@ fn element_at(parse: &Parse, offset: usize, go: Option<&GoFacts>) -> Option<Hove
         return Some(Hover { range: instruction.keyword_range, markdown });
     }
     if let Some(flag) = instruction.flags.iter().find(|f| f.range.touches(offset)) {
-        return flag_hover(parse, instruction, flag, offset);
+        return flag_hover(parse, instruction, flag, offset, go);
     }
     let scope = Scope::new(dockerfile, parse.text());
     if let Some(hover) = declaration(parse, &scope, instruction, offset) {
@@ -87,32 +87,58 @@ fn element_at(parse: &Parse, offset: usize, go: Option<&GoFacts>) -> Option<Hove
     None
 }
 
-fn flag_hover(parse: &Parse, instruction: &Instruction, flag: &crate::syntax::Flag, offset: usize) -> Option<Hover> {
+fn flag_hover(
+    parse: &Parse,
+    instruction: &Instruction,
+    flag: &crate::syntax::Flag,
+    offset: usize,
+    go: Option<&GoFacts>,
+) -> Option<Hover> {
     let keyword = instruction.keyword?;
+    let index = parse.dockerfile().instructions.iter().position(|i| i.range == instruction.range)?;
     if let InstructionKind::Run(run) = &instruction.kind
         && flag.name.eq_ignore_ascii_case("mount")
         && let Some(mount) = run.mounts.iter().find(|m| m.range.touches(offset))
-        && let Some(option) = mount.options.iter().find(|o| o.key_range.touches(offset))
     {
-        let (doc, anchor) = flags::mount_option(mount.mount_type(), &option.key)?;
-        let markdown = format!(
-            "**`{}`** · option of `--mount=type={}`\n\n{doc}\n\n{}",
-            option.key,
-            mount.mount_type(),
-            reference_link(anchor)
-        );
-        return Some(Hover { range: option.key_range, markdown });
+        if let Some(option) = mount.options.iter().find(|o| o.key_range.touches(offset)) {
+            let (doc, anchor) = flags::mount_option(mount.mount_type(), &option.key)?;
+            let markdown = format!(
+                "**`{}`** · option of `--mount=type={}`\n\n{doc}\n\n{}",
+                option.key,
+                mount.mount_type(),
+                reference_link(anchor)
+            );
+            return Some(Hover { range: option.key_range, markdown });
+        }
+        if let Some(option) = mount.option("from")
+            && let (Some(value), Some(range)) = (option.value.as_deref(), option.value_range)
+            && range.touches(offset)
+        {
+            return source_reference(parse.dockerfile(), value, range, index, go);
+        }
     }
     if let Some(value_range) = flag.value_range.filter(|r| r.touches(offset))
         && flag.name.eq_ignore_ascii_case("from")
     {
-        let index = parse.dockerfile().instructions.iter().position(|i| i.range == instruction.range)?;
-        return stage_reference(parse.dockerfile(), flag.value.as_deref()?, value_range, index);
+        return source_reference(parse.dockerfile(), flag.value.as_deref()?, value_range, index, go);
     }
     let (doc, anchor) = flags::instruction_flag(keyword, &flag.name)?;
     let markdown =
         format!("**`--{}`** · flag of {}\n\n{doc}\n\n{}", flag.name, keyword.as_str(), reference_link(anchor));
-    Some(Hover { range: flag.name_range, markdown })
+    let range = if flag.name_range.touches(offset) { flag.name_range } else { flag.range };
+    Some(Hover { range, markdown })
+}
+
+/// The `from` of `COPY --from` or `--mount=from=`: an earlier stage, or else an image.
+fn source_reference(
+    dockerfile: &Dockerfile,
+    name: &str,
+    range: TextRange,
+    index: usize,
+    go: Option<&GoFacts>,
+) -> Option<Hover> {
+    stage_reference(dockerfile, name, range, index)
+        .or_else(|| images::image(name, go).map(|markdown| Hover { range, markdown }))
 }
 
 /// `name` names a stage defined before instruction `index`: show its FROM line.
