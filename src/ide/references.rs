@@ -246,3 +246,29 @@ mod tests {
         assert_eq!(references(&parse, offset, false).len(), 1);
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    /// Every navigation feature at every offset of awkward documents: no panic, ranges in bounds.
+    #[test]
+    fn no_panic_at_any_offset() {
+        let documents = [
+            "ARG é=1\nFROM ${é:-x} AS ünï\nCOPY --from=ünï ${A\nRUN --mount=from=,target=/x echo $\n",
+            "FROM a AS b\nCOPY --from= \"$B\" '${C}' \\\n# $D\n  x\nENV A=$A B=${A:-${B}}\nONBUILD ARG Z\n",
+            "# escape=`\nFROM x AS y\nRUN echo `$A $A\nHEALTHCHECK --interval=1s CMD $A\n",
+        ];
+        for text in documents {
+            let parse = crate::syntax::parse(text);
+            for offset in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let in_bounds = |r: crate::syntax::TextRange| text.get(r.as_range()).is_some();
+                assert!(super::references(&parse, offset, true).into_iter().all(in_bounds));
+                assert!(super::document_highlights(&parse, offset).iter().all(|h| in_bounds(h.range)));
+                assert!(crate::ide::goto_definition(&parse, offset).is_none_or(in_bounds));
+                let _ = crate::ide::rename(&parse, offset, "renamed");
+                assert!(crate::ide::selection_ranges(&parse, offset).into_iter().all(in_bounds));
+                let _ = crate::ide::signature_help(&parse, offset);
+            }
+            let _ = crate::ide::document_links(&parse, &|_| true);
+        }
+    }
+}
