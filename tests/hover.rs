@@ -63,3 +63,38 @@ fn no_hover_on_plain_arguments() {
     let parse = syntax::parse(&text);
     assert_eq!(ide::hover(&parse, &[], offset, None), None);
 }
+
+/// Every Dockerfile under `dir`, recursively.
+fn dockerfiles_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            dockerfiles_under(&path, out);
+        } else if name == "Dockerfile" || name.ends_with(".Dockerfile") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn hover_never_panics_and_stays_on_the_cursor() {
+    let facts = app_facts();
+    let mut files = Vec::new();
+    dockerfiles_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go"), &mut files);
+    dockerfiles_under(&fixture_dir(), &mut files);
+    assert!(files.len() > 20);
+    let mut hovers = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read the fixture").replace("$0", "");
+        let parse = syntax::parse(&text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            if let Some(hover) = ide::hover(&parse, &[], offset, Some(&facts)) {
+                assert!(hover.range.touches(offset), "{}@{offset}: {:?}", path.display(), hover.range);
+                assert!(text.get(hover.range.as_range()).is_some());
+                hovers += 1;
+            }
+        }
+    }
+    assert!(hovers > 1000, "only {hovers} hovers");
+}

@@ -29,14 +29,16 @@ pub(super) fn in_run(parse: &Parse, index: usize, offset: usize, go: Option<&GoF
     }
     let go_command = go_command?;
     if go_command.subcommand_range.touches(offset) || program_range(command).is_some_and(|r| r.touches(offset)) {
-        let range = go_command.subcommand_range;
+        let range =
+            program_range(command).map_or(go_command.subcommand_range, |r| r.cover(go_command.subcommand_range));
         return Some((range, subcommand(parse, index, &go_command)));
     }
     let flag = go_command.flags.iter().find(|f| f.range.touches(offset))?;
     let name_end = flag_name_end(parse.text(), flag);
     if offset <= name_end || !matches!(flag.name.as_str(), "ldflags" | "tags") {
         let doc = go::build_flag(&flag.name)?;
-        let range = TextRange::new(flag.range.start, name_end.min(flag.range.end));
+        // On the value of a flag without value documentation, the hover covers the whole flag.
+        let range = if offset <= name_end { TextRange::new(flag.range.start, name_end) } else { flag.range };
         return Some((
             range,
             format!("**`-{}`** · go build flag\n\n{doc}\n\n[go build]({})", flag.name, go::GO_BUILD_DOCS),
