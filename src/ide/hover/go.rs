@@ -81,7 +81,7 @@ pub(super) fn linker_flag(name: &str) -> Option<&'static str> {
              (default: external when cgo packages need it)."
         }
         "extld" => "The external linker to use (default gcc or clang).",
-        "buildid" => "Sets the Go build ID recorded in the binary (an empty value gives reproducible IDs).",
+        "buildid" => "Sets the Go build ID recorded in the binary; `-buildid=` records an empty one.",
         "B" => "Adds an ELF build-id note: a hex value, `gobuildid` (derived from the Go build ID) or `none`.",
         "buildmode" => "The kind of output, as for `go build -buildmode`.",
         "r" => "The ELF dynamic linker search path.",
