@@ -55,7 +55,7 @@ COPY --from=build /out/app /app
 ENTRYPOINT [\"/app\"]
 ```
 
-There is no quick fix here; the editor's \"convert to multi-stage build\" action does the rewrite.
+There is no quick fix: the runtime image (and whether cgo stays on) is the project's choice.
 
 ## References
 - Docker documentation, multi-stage builds: https://docs.docker.com/build/building/multi-stage/

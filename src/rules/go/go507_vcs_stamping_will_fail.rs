@@ -1,6 +1,8 @@
 //! GO507: `go build` stamps version control information from a `.git` that git cannot read in the
 //! image, so the build fails.
 
+use std::collections::BTreeMap;
+
 use super::go4xx_support::{chain, chain_scripts, command_range, is_root, user_at, user_name};
 use crate::build::{Build, CopySource, CopyStep, GoRun, Stage, resolve_path};
 use crate::images::GoVersion;
@@ -85,6 +87,8 @@ struct Repository {
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let build = context.build();
+    // The repositories of each stage's chain, computed once per stage.
+    let mut known: BTreeMap<usize, Vec<Repository>> = BTreeMap::new();
     for (stage, run) in build.go_runs() {
         if !matches!(run.command.subcommand, GoSubcommand::Build | GoSubcommand::Install)
             || buildvcs(run) == Some(false)
@@ -97,8 +101,12 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             continue;
         }
         let cwd = effective_dir(context, run);
-        let repositories = repositories(context, build, stage, run.instruction);
-        let Some(repository) = repositories.iter().rev().find(|r| is_within(&cwd, &r.root)) else { continue };
+        let repositories = known.entry(stage.index).or_insert_with(|| repositories(context, build, stage));
+        let Some(repository) =
+            repositories.iter().rev().find(|r| r.instruction < run.instruction && is_within(&cwd, &r.root))
+        else {
+            continue;
+        };
         let git = git_installed(context, build, stage, run.instruction);
         let (problem, error) = if !git {
             if buildvcs(run) != Some(true) {
@@ -198,29 +206,31 @@ fn is_within(path: &str, dir: &str) -> bool {
     dir == "/" || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The repositories in the image when instruction `index` of `stage` runs, oldest first.
-fn repositories(context: &Context<'_>, build: &Build, stage: &Stage, index: usize) -> Vec<Repository> {
+/// The repositories the stage's chain puts into the image, oldest first.
+fn repositories(context: &Context<'_>, build: &Build, stage: &Stage) -> Vec<Repository> {
     let mut found = Vec::new();
-    for copy in build.copies_before(stage.index, index) {
+    for copy in build.copies_before(stage.index, usize::MAX) {
         found.extend(copied_repository(context, copy));
     }
-    for (at, script) in chain_scripts(context, build, stage.index, index) {
-        if at >= index {
-            continue;
+    for member in chain(build, stage.index) {
+        let Some(syntax_stage) = context.dockerfile.stages.get(member.index) else { continue };
+        for at in syntax_stage.instructions.clone() {
+            if !matches!(context.dockerfile.instructions[at].kind, InstructionKind::Run(_)) {
+                continue;
+            }
+            let Some(script) = context.shell(at) else { continue };
+            let roots = clones(script, member.workdir_at(at));
+            if roots.is_empty() {
+                continue;
+            }
+            let owner = user_at(context, build, member.index, at).map_or("root".to_string(), |(u, _)| u);
+            found.extend(roots.into_iter().map(|root| Repository {
+                root,
+                instruction: at,
+                owner: Some(owner.clone()),
+                broken: None,
+            }));
         }
-        let member = build
-            .stages
-            .iter()
-            .find(|s| context.dockerfile.stages.get(s.index).is_some_and(|syntax| syntax.instructions.contains(&at)));
-        let Some(member) = member else { continue };
-        let owner = user_at(context, build, member.index, at).map_or("root".to_string(), |(u, _)| u);
-        let workdir = member.workdir_at(at).to_string();
-        found.extend(clones(script, &workdir).into_iter().map(|root| Repository {
-            root,
-            instruction: at,
-            owner: Some(owner.clone()),
-            broken: None,
-        }));
     }
     found.sort_by_key(|r| r.instruction);
     found
