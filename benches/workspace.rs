@@ -14,6 +14,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use gantry_ls::workspace::Workspace;
 
+#[allow(clippy::print_stdout, reason = "a benchmark reports what criterion does not measure")]
 fn bench_index(c: &mut Criterion) {
     let root = std::env::temp_dir().join(format!("gantry-bench-workspace-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
