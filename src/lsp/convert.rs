@@ -131,6 +131,20 @@ impl Converter<'_> {
         lsp::TextEdit { range: self.range(edit.range), new_text: edit.new_text.clone() }
     }
 
+    /// An inlay hint shown after the text it describes, set off by a space.
+    pub(super) fn inlay_hint(&self, hint: &ide::InlayHint) -> lsp::InlayHint {
+        lsp::InlayHint {
+            position: position(self.rope, hint.offset, self.encoding),
+            label: lsp::InlayHintLabel::String(hint.label.clone()),
+            kind: None,
+            text_edits: None,
+            tooltip: hint.tooltip.clone().map(lsp::InlayHintTooltip::String),
+            padding_left: Some(true),
+            padding_right: None,
+            data: None,
+        }
+    }
+
     /// Completion items with their edits; snippets are marked as such.
     pub(super) fn completion_list(&self, completions: &ide::Completions) -> lsp::CompletionList {
         let items = completions

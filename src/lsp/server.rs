@@ -348,6 +348,11 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
+        document_on_type_formatting_provider: Some(DocumentOnTypeFormattingOptions {
+            first_trigger_character: "\n".to_string(),
+            more_trigger_character: None,
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 legend: super::convert::semantic_tokens_legend(),
@@ -811,6 +816,33 @@ impl LanguageServer for Server {
 
     async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         Ok(self.formatting_edits(&params.text_document.uri, Some(params.range), &params.options))
+    }
+
+    async fn on_type_formatting(&self, params: DocumentOnTypeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "onTypeFormatting") else { return Ok(None) };
+        let options = format_options(&params.options);
+        let position = params.text_document_position.position;
+        let Some(typed) = params.ch.chars().next() else { return Ok(None) };
+        Ok(guarded("onTypeFormatting", || {
+            let at = offset(&snapshot.rope, position, snapshot.encoding);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let edits = ide::on_type_formatting(&snapshot.parse, at, typed, options);
+            edits.iter().map(|edit| converter.text_edit(edit)).collect()
+        }))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let Some(snapshot) = self.snapshot_or_log(&uri, "inlayHint") else { return Ok(None) };
+        let facts = self.go_facts(&uri);
+        Ok(guarded("inlayHint", || {
+            let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
+            let end = offset(&snapshot.rope, params.range.end, snapshot.encoding).max(start);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let hints = ide::inlay_hints(&snapshot.parse, TextRange::new(start, end), facts.as_ref());
+            hints.iter().map(|hint| converter.inlay_hint(hint)).collect()
+        }))
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
