@@ -30,8 +30,13 @@ pub fn inlay_hints(parse: &Parse, range: TextRange, go: Option<&GoFacts>) -> Vec
         // The reference BuildKit pulls: variables expanded where the FROM is written.
         let reference = if image.text.contains('$') {
             let expansion = scope.expand(&image.text, image.range.start);
-            // A value only known at build time (a platform ARG without a default) has no one answer.
-            if expansion.malformed || !expansion.unknown.is_empty() || expansion.value.is_empty() {
+            // A value only known at build time (a platform ARG, an ARG without a default) has no one
+            // answer; an undeclared name is a mistake the rules report, not a value to show.
+            if expansion.malformed
+                || !expansion.unknown.is_empty()
+                || !expansion.unmatched.is_empty()
+                || expansion.value.is_empty()
+            {
                 continue;
             }
             hints.push(InlayHint {
@@ -103,6 +108,9 @@ mod tests {
     fn build_time_values_get_no_hint() {
         assert!(labels("FROM --platform=$BUILDPLATFORM alpine:${TARGETARCH}\n").is_empty());
         assert!(labels("ARG BASE\nFROM ${BASE}\n").is_empty());
+        assert!(labels("ARG GO\nFROM golang:${GO}\n").is_empty());
+        assert!(labels("FROM golang:${UNDECLARED}\n").is_empty());
+        assert!(labels("FROM golang:${GO\n").is_empty());
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn on_type_formatting(parse: &Parse, offset: usize, typed: char, options: Fo
         return Vec::new();
     }
     let escape_offset = previous_start + joined.len();
-    if inside_quotes(text.get(instruction.range.start..escape_offset).unwrap_or_default(), escape) {
+    if inside_quotes(&instruction_text(text, instruction, escape_offset), escape) {
         return Vec::new();
     }
     let wanted = if options.keep_aligned && previous_start != line_start_of(text, instruction.range.start) {
@@ -47,6 +47,22 @@ pub fn on_type_formatting(parse: &Parse, offset: usize, typed: char, options: Fo
         return Vec::new();
     }
     vec![TextEdit { range: TextRange::new(line_start, line_start + whitespace), new_text: wanted }]
+}
+
+/// The instruction's text up to `end`, without its comment lines (an apostrophe in a comment
+/// opens no quote).
+fn instruction_text(text: &str, instruction: &Instruction, end: usize) -> String {
+    let mut out = String::new();
+    let mut at = instruction.range.start;
+    for comment in &instruction.inner_comments {
+        if comment.start >= end {
+            break;
+        }
+        out.push_str(text.get(at..comment.start).unwrap_or_default());
+        at = comment.end.max(at);
+    }
+    out.push_str(text.get(at..end).unwrap_or_default());
+    out
 }
 
 fn leading_whitespace(line: &str) -> usize {
@@ -107,6 +123,8 @@ mod tests {
     fn continuation_lines_get_the_indent() {
         assert_eq!(typed("RUN apt-get update && \\|\n"), "RUN apt-get update && \\\n    \n");
         assert_eq!(typed("RUN a \\\n  b \\|\n"), "RUN a \\\n  b \\\n    \n");
+        assert_eq!(typed("RUN a \\\n# don't \n  b \\|\n"), "RUN a \\\n# don't \n  b \\\n    \n");
+        assert_eq!(typed("RUN a \\  \r|\n"), "RUN a \\  \r\n    \n");
         let two = FormatOptions { indent: 2, keep_aligned: false };
         assert_eq!(type_newline("COPY a \\|\n", two), "COPY a \\\n  \n");
     }
@@ -131,6 +149,7 @@ mod tests {
             "# comment \\|\nRUN a\n",
             "RUN <<EOF\necho a \\|\nEOF\n",
             "RUN echo \"a \\|\"\n",
+            "RUN echo 'a \\\n    # it's \\|b'\n",
             "RUN a \\\n    |\n",
             "|RUN a\n",
         ] {
