@@ -20,17 +20,15 @@ mod words;
 use std::sync::Arc;
 
 pub use errors::{SyntaxError, SyntaxErrorKind, is_syntax_error_code};
+pub use gocmd::{GoCommand, GoFlag, GoSubcommand, LinkerFlags, XDefinition, go_commands};
 pub use instructions::{
     Command, Copy, Flag, From, Healthcheck, ImageRef, Instruction, InstructionKind, KeyValue, Mount, MountOption, Run,
     Word, parse_image,
 };
-pub use gocmd::{GoCommand, GoFlag, GoSubcommand, LinkerFlags, XDefinition, go_commands};
 pub use keyword::{Keyword, edit_distance, suggest_keyword};
 pub use lexer::{Directive, Heredoc, KNOWN_DIRECTIVES};
 pub use line_index::{LineCol, LineIndex};
-pub use scope::{
-    AUTOMATIC_PLATFORM_ARGS, Definition, Expansion, PROXY_ARGS, Scope, StageBase, VariableKind,
-};
+pub use scope::{AUTOMATIC_PLATFORM_ARGS, Definition, Expansion, PROXY_ARGS, Scope, StageBase, VariableKind};
 pub use shell::{
     Assignment, Connector, Nesting, Redirect, ScriptOrigin, ShellScript, ShellScripts, ShellWord, SimpleCommand,
     parse_shell, run_script,
