@@ -80,6 +80,9 @@ impl Server {
             }
         };
         self.publish_config_problems(&sources).await;
+        // Checked and sent under one lock, so that publications leave in version order even when
+        // two publish tasks finish together.
+        let _sending = self.state.publish_order.lock().await;
         // A newer change may have arrived while computing: its own publish will follow.
         if self.state.version(&uri) != Some(snapshot.version) {
             return;

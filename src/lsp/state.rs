@@ -53,6 +53,8 @@ pub(super) struct State {
     pub(super) shutdown_requested: std::sync::atomic::AtomicBool,
     pub(super) config: ConfigStore,
     pub(super) workspaces: Workspaces,
+    /// Held while checking a version and sending its diagnostics (see `Server::publish_version`).
+    pub(super) publish_order: tokio::sync::Mutex<()>,
     /// Per document, the newest version whose diagnostics are being computed or were published.
     claimed: Mutex<HashMap<Uri, i32>>,
     /// Configuration files that currently have diagnostics published, so they can be cleared.
