@@ -32,6 +32,7 @@ mod day;
 mod distro;
 #[rustfmt::skip]
 mod generated;
+mod go_platforms;
 mod go_version;
 mod golang;
 mod reference;
@@ -41,6 +42,7 @@ pub mod table;
 
 pub use day::Day;
 pub use distro::{AlpineVersion, DebianRelease, Libc, WindowsRelease};
+pub use go_platforms::{GOARCH, GOOS};
 pub use go_version::{GoLineCheck, GoVersion, Prerelease};
 pub use golang::{GolangImage, ToolchainSwitching, Variant, VersionPin};
 pub use reference::ImageReference;

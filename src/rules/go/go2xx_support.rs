@@ -8,61 +8,12 @@
 use std::sync::Arc;
 
 use crate::build::{Build, CopyStep, EnvValue, GoRun, Stage, command_dir, is_within_image, relative_to_image};
+pub(super) use crate::images::{GOARCH, GOOS};
 use crate::rules::{Context, GoFacts, Severity};
 use crate::syntax::{
     GoSubcommand, InstructionKind, LinkerFlags, ShellWord, SimpleCommand, TextRange, XDefinition, go_commands,
 };
 use crate::workspace::{GoMod, Package, PackageFile, PackageIndex, VarDecl, is_within, join};
-
-/// Operating systems Go knows (`go tool dist list`, plus the names reserved as build tags).
-pub(super) const GOOS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-];
-
-/// Architectures Go knows (including the names reserved as build tags).
-pub(super) const GOARCH: &[&str] = &[
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-];
 
 /// A severity one step milder: the rules that mix certain failures with silent misbehaviour
 /// report the latter one level below the configured severity.

@@ -14,6 +14,7 @@ use crate::build::{
     provides_libc_headers, resolve_path,
 };
 use crate::images::RuntimeKind;
+use crate::images::{GOARCH, GOOS};
 use crate::rules::{Context, GoFacts};
 use crate::syntax::{GoSubcommand, InstructionKind, KeyValue, TextRange};
 use crate::workspace::{BuildConstraint, Package, PackageFile, is_within, join};
@@ -151,26 +152,6 @@ pub(super) fn cgo_explicitly_off(run: &GoRun) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Build tags.
 
-const GOOS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-];
 const UNIX: &[&str] = &[
     "aix",
     "android",
@@ -184,32 +165,6 @@ const UNIX: &[&str] = &[
     "netbsd",
     "openbsd",
     "solaris",
-];
-const GOARCH: &[&str] = &[
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
 ];
 
 /// The build tags a `go` command builds with, each known to be set, known to be unset, or unknown.

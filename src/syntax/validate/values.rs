@@ -2,6 +2,7 @@
 //! ports, signals and image references. Each check returns why a value is wrong, in plain words.
 
 use super::{has_variable, word_part};
+use crate::images::{GOARCH, GOOS};
 use crate::syntax::{SyntaxError, SyntaxErrorKind, Word};
 
 /// Go's `time.ParseDuration` units, in nanoseconds.
@@ -117,60 +118,11 @@ fn symbolic_clause_ok(clause: &str) -> bool {
     true
 }
 
-const KNOWN_OS: &[&str] = &[
-    "aix",
-    "android",
-    "darwin",
-    "dragonfly",
-    "freebsd",
-    "hurd",
-    "illumos",
-    "ios",
-    "js",
-    "linux",
-    "nacl",
-    "netbsd",
-    "openbsd",
-    "plan9",
-    "solaris",
-    "wasip1",
-    "windows",
-    "zos",
-    "macos",
-];
+/// Operating-system names a platform may use besides Go's (`GOOS`).
+const EXTRA_OS: &[&str] = &["macos"];
 
-const KNOWN_ARCH: &[&str] = &[
-    "386",
-    "amd64",
-    "amd64p32",
-    "arm",
-    "armbe",
-    "arm64",
-    "arm64be",
-    "loong64",
-    "mips",
-    "mipsle",
-    "mips64",
-    "mips64le",
-    "mips64p32",
-    "mips64p32le",
-    "ppc",
-    "ppc64",
-    "ppc64le",
-    "riscv",
-    "riscv64",
-    "s390",
-    "s390x",
-    "sparc",
-    "sparc64",
-    "wasm",
-    "i386",
-    "x86_64",
-    "x86-64",
-    "aarch64",
-    "armhf",
-    "armel",
-];
+/// Architecture aliases containerd's platform parser accepts besides Go's (`GOARCH`).
+const EXTRA_ARCH: &[&str] = &["i386", "x86_64", "x86-64", "aarch64", "armhf", "armel"];
 
 /// `os[/arch[/variant]]`, as containerd's platform parser reads it.
 pub(super) fn platform_problem(value: &str) -> Option<String> {
@@ -191,7 +143,8 @@ pub(super) fn platform_problem(value: &str) -> Option<String> {
     }
     if parts.len() == 1 {
         let lower = value.to_ascii_lowercase();
-        if !KNOWN_OS.contains(&lower.as_str()) && !KNOWN_ARCH.contains(&lower.as_str()) {
+        let known = |lists: [&[&str]; 2]| lists.iter().any(|list| list.contains(&lower.as_str()));
+        if !known([GOOS, EXTRA_OS]) && !known([GOARCH, EXTRA_ARCH]) {
             return Some("not a known operating system or architecture; write it like `linux/amd64`".to_string());
         }
     }
