@@ -1,11 +1,11 @@
 //! GO108: a `replace … => ./dir` target inside the context is not in the image yet when a `go`
 //! command needs it.
 
-use super::go113_no_go_mod_in_workdir::{Inputs, Presence, compiles, needs_module, workdir_of};
+use super::go113_no_go_mod_in_workdir::{ModuleInUse, Presence, compiles, modules_in_use};
 use crate::build::{CopySource, GoRun, resolve_path};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::TextRange;
-use crate::workspace::{is_within, join, parent};
+use crate::workspace::{is_within, join};
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO108",
@@ -59,23 +59,9 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let build = context.build();
     let mut reported: Vec<(String, TextRange)> = Vec::new();
-    for (stage, run) in build.go_runs() {
-        if !needs_module(&run.command) || run.env("GO111MODULE").known().is_some_and(|v| v.trim() == "off") {
-            continue;
-        }
-        let Some(workdir) = workdir_of(context, run) else { continue };
-        let Some(inputs) = Inputs::of_run(context, facts, stage, run) else { continue };
-        let (Presence::Context { path: go_mod_path, .. }, module_image_dir) = inputs.find_upward(&workdir, "go.mod")
-        else {
-            continue;
-        };
-        let module_dir = parent(&go_mod_path).unwrap_or_else(|| ".".to_string());
-        let Some(module) = facts.workspace.module_at(&module_dir) else { continue };
-        let Some(go_mod) = module.go_mod.loaded() else { continue };
-        let Some(root) = facts.context.root.as_deref() else { continue };
-        if module.has_vendor_dir {
-            continue;
-        }
+    for found in modules_in_use(context, facts, build) {
+        let ModuleInUse { stage, run, workdir, inputs, go_mod_path, module_dir, module_image_dir, go_mod, root } =
+            found;
         for (replace, target) in go_mod.directory_replaces() {
             let key = (go_mod_path.clone(), replace.range);
             if go_mod.require(&replace.from.value).is_none() || reported.contains(&key) || target.value.starts_with('/')

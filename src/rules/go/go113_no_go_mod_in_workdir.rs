@@ -301,6 +301,62 @@ impl<'a> Inputs<'a> {
 
 /// The context root when the rules may reason about the context: known, its ignore file read, and
 /// a Go project around the Dockerfile (a folder without go.mod or go.work tells nothing).
+/// A module that a `go` command uses, as the image has it when the command runs: the go.mod at or
+/// above its working directory, brought from the build context, with no vendor/ directory.
+pub(super) struct ModuleInUse<'a> {
+    pub(super) stage: &'a Stage,
+    pub(super) run: &'a GoRun,
+    pub(super) workdir: String,
+    pub(super) inputs: Inputs<'a>,
+    /// go.mod's path in the workspace, and its directory.
+    pub(super) go_mod_path: String,
+    pub(super) module_dir: String,
+    /// The directory of go.mod in the image.
+    pub(super) module_image_dir: String,
+    pub(super) go_mod: std::sync::Arc<crate::workspace::GoMod>,
+    /// The build context's root in the workspace.
+    pub(super) root: &'a str,
+}
+
+/// Every module-mode `go` command that needs a module, with the module it finds (GO107, GO108).
+pub(super) fn modules_in_use<'a>(
+    context: &'a Context<'_>,
+    facts: &'a GoFacts,
+    build: &'a Build,
+) -> Vec<ModuleInUse<'a>> {
+    let mut found = Vec::new();
+    let Some(root) = facts.context.root.as_deref() else { return found };
+    for (stage, run) in build.go_runs() {
+        if !needs_module(&run.command) || run.env("GO111MODULE").known().is_some_and(|v| v.trim() == "off") {
+            continue;
+        }
+        let Some(workdir) = workdir_of(context, run) else { continue };
+        let Some(inputs) = Inputs::of_run(context, facts, stage, run) else { continue };
+        let (Presence::Context { path: go_mod_path, .. }, module_image_dir) = inputs.find_upward(&workdir, "go.mod")
+        else {
+            continue;
+        };
+        let module_dir = crate::workspace::parent(&go_mod_path).unwrap_or_else(|| ".".to_string());
+        let Some(module) = facts.workspace.module_at(&module_dir) else { continue };
+        let Some(go_mod) = module.go_mod.loaded().cloned() else { continue };
+        if module.has_vendor_dir {
+            continue;
+        }
+        found.push(ModuleInUse {
+            stage,
+            run,
+            workdir,
+            inputs,
+            go_mod_path,
+            module_dir,
+            module_image_dir,
+            go_mod,
+            root,
+        });
+    }
+    found
+}
+
 pub(super) fn known_root(facts: &GoFacts) -> Option<&str> {
     if facts.context.module.is_none() && facts.context.work.is_none() {
         return None;
