@@ -33,6 +33,9 @@
 //!   [`Workspace::package_index`] returns the [`PackageIndex`] as far as known, built by
 //!   [`Workspace::index_now`] (blocking) or [`Workspace::start_indexing`] (background thread).
 //!   Rules must not conclude absence unless [`PackageIndex::is_authoritative`].
+//! - Editor features: [`Workspace::dir_entries`] (one directory's entries, cached while its
+//!   modification time holds) and [`Workspace::full_packages`] (every indexed package read in
+//!   full, a time budget at a time).
 //! - Changes: [`Workspace::invalidate`]`(path)`; the cache also re-reads a file whose
 //!   (mtime, length) changed.
 //!
@@ -63,7 +66,7 @@ pub use gosource::{
     parse_go_source,
 };
 pub use gowork::{GoWork, Use, parse_go_work};
-pub use load::{BAKE_FILES, COMPOSE_FILES, Workspace};
+pub use load::{BAKE_FILES, COMPOSE_FILES, DirEntry, FullPackages, Workspace};
 pub use model::{
     BuildContext, ContextSource, FileState, GoModule, GoWorkspace, MAX_GO_FILE_BYTES, MAX_INDEXED_DIRECTORIES,
     MAX_INDEXED_GO_FILES, MAX_MODULE_FILE_BYTES, Package, PackageFile, PackageIndex, SkipReason, is_within, join,

@@ -5,9 +5,11 @@
 //! are tiny); the package index is built by `index_now` (blocking) or `start_indexing` (a
 //! background thread), and `package_index().complete` says whether it may be trusted for absence.
 
+mod bodies;
 mod cache;
 mod context;
 mod index;
+mod listing;
 mod read;
 
 use std::collections::BTreeMap;
@@ -15,7 +17,9 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+pub use bodies::FullPackages;
 pub use context::{BAKE_FILES, COMPOSE_FILES};
+pub use listing::DirEntry;
 
 use cache::FileCache;
 use index::IndexState;
@@ -36,6 +40,10 @@ pub struct Workspace {
     index: Mutex<IndexState>,
     /// Dockerfile → configured context, both relative.
     overrides: Mutex<BTreeMap<String, String>>,
+    /// Directory listings for completion (`dir_entries`).
+    listings: listing::Listings,
+    /// Packages read in full for editor features (`full_packages`).
+    bodies: bodies::Bodies,
 }
 
 impl Workspace {
@@ -51,6 +59,8 @@ impl Workspace {
             cache: FileCache::default(),
             index: Mutex::new(IndexState::default()),
             overrides: Mutex::new(BTreeMap::new()),
+            listings: listing::Listings::default(),
+            bodies: bodies::Bodies::default(),
         })
     }
 
@@ -228,6 +238,7 @@ impl Workspace {
     pub fn invalidate(&self, path: &Path) {
         let Some(relative) = self.relative(path) else { return };
         self.cache.invalidate(&self.absolute(&relative));
+        self.listings.invalidate(&relative, parent(&relative).as_deref());
         let mut state = self.index_state();
         state.stale.insert(relative);
         state.snapshot = None;
