@@ -44,7 +44,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     let mut errors = discovered.errors;
     let mut files = Vec::with_capacity(discovered.files.len());
     for path in discovered.files {
-        match std::fs::read_to_string(&path) {
+        match read_dockerfile(&path) {
             Ok(text) => {
                 let config = project.config_for(&path);
                 let facts = project.facts_for(&path, &config);
@@ -52,10 +52,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
                     args.fail_level.map(FailLevel::severity).or(config.fail_level).unwrap_or(Severity::Warning);
                 files.push(check_text(path, text, &config, facts.as_ref(), fail_level));
             }
-            Err(err) if err.kind() == io::ErrorKind::InvalidData => {
-                errors.push(format!("cannot read {}: not valid UTF-8", path.display()));
-            }
-            Err(err) => errors.push(format!("cannot read {}: {err}", path.display())),
+            Err(message) => errors.push(format!("cannot read {}: {message}", path.display())),
         }
     }
 
@@ -85,6 +82,22 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Dockerfiles larger than this are not checked (real ones are kilobytes; a 10 MB line still fits).
+const MAX_DOCKERFILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads a Dockerfile, at most `MAX_DOCKERFILE_BYTES` of it: a file that is larger, or a pipe
+/// that keeps on giving (`gantry check /dev/stdin`), is an error rather than a memory hog.
+fn read_dockerfile(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|err| err.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCKERFILE_BYTES + 1).read_to_end(&mut bytes).map_err(|err| err.to_string())?;
+    if bytes.len() as u64 > MAX_DOCKERFILE_BYTES {
+        return Err(format!("larger than the limit of {MAX_DOCKERFILE_BYTES} bytes; not checked"));
+    }
+    String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())
 }
 
 fn check_text(

@@ -89,9 +89,11 @@ impl ConfigStore {
         let (root, settings, generation) = {
             let inner = self.lock();
             let root = inner.roots.iter().filter(|root| dir.starts_with(root)).max_by_key(|r| r.as_os_str().len());
-            (root.cloned(), inner.settings.clone(), inner.generation)
+            // A document outside every folder: its own directory bounds what is read, as for Go files.
+            (root.cloned().unwrap_or_else(|| dir.clone()), inner.settings.clone(), inner.generation)
         };
-        let (mut config, sources) = discover(&dir, root.as_deref(), &read_config_file);
+        let bound = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let (mut config, sources) = discover(&dir, Some(&root), &|path: &Path| read_config_file(path, &bound));
         config.merge(settings);
         let resolved = Resolved { config: Arc::new(config), sources: Arc::new(sources) };
         let mut inner = self.lock();
@@ -119,17 +121,26 @@ impl Inner {
     }
 }
 
-/// Reads a configuration file if it is a regular file of reasonable size.
-fn read_config_file(path: &Path) -> Option<String> {
-    let metadata = std::fs::metadata(path).ok()?;
+/// Reads a configuration file if it is a regular file of reasonable size inside `bound` (the
+/// canonical workspace folder) once symlinks are resolved.
+fn read_config_file(path: &Path, bound: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    if !real.starts_with(bound) {
+        tracing::warn!("not reading {}: leads outside the workspace folder", path.display());
+        return None;
+    }
+    let metadata = std::fs::metadata(&real).ok()?;
     if !metadata.is_file() {
+        if !metadata.is_dir() {
+            tracing::warn!("not reading {}: not a regular file", path.display());
+        }
         return None;
     }
     if metadata.len() > MAX_CONFIG_BYTES {
         tracing::warn!("{} is larger than {MAX_CONFIG_BYTES} bytes; ignored", path.display());
         return None;
     }
-    match std::fs::read_to_string(path) {
+    match std::fs::read_to_string(&real) {
         Ok(text) => Some(text),
         Err(error) => {
             tracing::warn!("cannot read {}: {error}", path.display());

@@ -141,7 +141,14 @@ impl<'t> Walker<'t> {
 
     /// Walks the substitutions in a word-like node (the node itself included).
     fn substitutions_in(&mut self, node: Node<'_>) {
-        if self.enclosing.len() >= MAX_DEPTH {
+        self.substitutions_below(node, 0);
+    }
+
+    /// `substitutions_in` at `depth` word-like nodes down: nested parentheses and expansions
+    /// (`((((…))))`) count against the same bound as statements, or deep input would overflow
+    /// the stack.
+    fn substitutions_below(&mut self, node: Node<'_>, depth: usize) {
+        if self.enclosing.len() + depth >= MAX_DEPTH {
             self.truncated = true;
             return;
         }
@@ -150,7 +157,7 @@ impl<'t> Walker<'t> {
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            self.substitutions_in(child);
+            self.substitutions_below(child, depth + 1);
         }
     }
 

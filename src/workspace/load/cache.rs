@@ -26,6 +26,8 @@ type Key = (PathBuf, &'static str);
 #[derive(Default)]
 pub(crate) struct FileCache {
     entries: Mutex<HashMap<Key, Entry>>,
+    /// The last skip logged per path, so that a file asked for on every keystroke is logged once.
+    logged_skips: Mutex<HashMap<PathBuf, SkipReason>>,
 }
 
 impl FileCache {
@@ -43,7 +45,10 @@ impl FileCache {
                 self.lock().remove(&(path.to_path_buf(), view));
                 return FileState::Missing;
             }
-            Probe::Skipped(reason) => return FileState::Skipped(reason),
+            Probe::Skipped(reason) => {
+                self.log_skip(path, &reason);
+                return FileState::Skipped(reason);
+            }
             Probe::File { real, stamp } => (real, stamp),
         };
         let key = (path.to_path_buf(), view);
@@ -54,13 +59,34 @@ impl FileCache {
         }
         // Read and parse without holding the lock: other threads keep using the cache.
         let outcome: Outcome<T> = read::read_bounded(&real, stamp, limit).and_then(|bytes| parse(&bytes)).map(Arc::new);
+        if let Err(reason) = &outcome {
+            self.log_skip(path, reason);
+        }
         self.lock().insert(key, Entry { stamp, value: Arc::new(outcome.clone()) });
         to_state(outcome)
+    }
+
+    /// Says once (per path and reason) that a file was not read, and why: every limit shows in the
+    /// log (`GANTRY_LOG`; warnings are on by default). Generated Go files are expected, so only a
+    /// debug line.
+    fn log_skip(&self, path: &Path, reason: &SkipReason) {
+        let mut logged = self.logged_skips.lock().unwrap_or_else(PoisonError::into_inner);
+        if logged.get(path) == Some(reason) {
+            return;
+        }
+        logged.insert(path.to_path_buf(), reason.clone());
+        drop(logged);
+        if *reason == SkipReason::Generated {
+            tracing::debug!("not reading {}: {reason}", path.display());
+        } else {
+            tracing::warn!("not reading {}: {reason}", path.display());
+        }
     }
 
     /// Forgets `path` and everything below it.
     pub(crate) fn invalidate(&self, path: &Path) {
         self.lock().retain(|(cached, _), _| !cached.starts_with(path));
+        self.logged_skips.lock().unwrap_or_else(PoisonError::into_inner).retain(|logged, _| !logged.starts_with(path));
     }
 
     pub(crate) fn len(&self) -> usize {

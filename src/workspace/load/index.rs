@@ -96,6 +96,11 @@ impl Workspace {
         while let Some(dir) = pending.pop() {
             budget.directories += 1;
             if budget.directories > MAX_INDEXED_DIRECTORIES {
+                tracing::warn!(
+                    "stopped indexing {} after {MAX_INDEXED_DIRECTORIES} directories: Go checks that need to know \
+                     a package is absent stay silent",
+                    self.root.display()
+                );
                 self.index_state().truncated = true;
                 return;
             }
@@ -120,6 +125,11 @@ impl Workspace {
             pending.extend(subdirs.into_iter().rev());
             budget.go_files += go_files.len();
             if budget.go_files > MAX_INDEXED_GO_FILES {
+                tracing::warn!(
+                    "stopped indexing {} after {MAX_INDEXED_GO_FILES} Go files: Go checks that need to know a \
+                     package is absent stay silent",
+                    self.root.display()
+                );
                 self.index_state().truncated = true;
                 return;
             }
@@ -168,6 +178,10 @@ impl Workspace {
 
     /// Reads one directory's package now, without the index.
     pub(crate) fn read_package(&self, dir: &str) -> Option<Package> {
+        // A directory symlinked out of the folder is not even listed.
+        if !read::is_dir_inside(&self.root, &self.absolute(dir)) {
+            return None;
+        }
         let names: Vec<String> = read::list_dir(&self.absolute(dir))
             .into_iter()
             .filter(|(name, is_dir, _)| !is_dir && is_package_go_file(name))

@@ -104,7 +104,15 @@ pub(crate) fn is_dir_inside(root: &Path, path: &Path) -> bool {
 
 /// One directory's entries: (name, is a real directory, is a symlink). Unreadable → empty.
 pub(crate) fn list_dir(path: &Path) -> Vec<(String, bool, bool)> {
-    let Ok(entries) = fs::read_dir(path) else { return Vec::new() };
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(error) => {
+            if !matches!(error.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) {
+                tracing::warn!("not listing {}: {}", path.display(), skip_reason(&error));
+            }
+            return Vec::new();
+        }
+    };
     let mut out: Vec<(String, bool, bool)> = entries
         .flatten()
         .filter_map(|entry| {
@@ -115,4 +123,15 @@ pub(crate) fn list_dir(path: &Path) -> Vec<(String, bool, bool)> {
         .collect();
     out.sort();
     out
+}
+
+impl super::Workspace {
+    /// The text of a file inside the folder (relative path), read now with the same checks as
+    /// every other read: symlinks must stay inside, regular files only, at most
+    /// `MAX_MODULE_FILE_BYTES`. For places a diagnostic points at in other files (go.mod).
+    pub fn read_text(&self, path: &str) -> Option<String> {
+        let Probe::File { real, stamp } = probe(&self.root, &self.absolute(path)) else { return None };
+        let bytes = read_bounded(&real, stamp, crate::workspace::MAX_MODULE_FILE_BYTES).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
