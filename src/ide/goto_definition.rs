@@ -1,12 +1,36 @@
 //! Go to definition: from a stage reference (`COPY --from=build`, `FROM build`) to the stage's FROM,
-//! and from a `$NAME` to the ARG or ENV declaration in effect there (by BuildKit's scoping).
+//! and from a `$NAME` to the ARG or ENV declaration in effect there (by BuildKit's scoping). With
+//! the Go project known, also out of the Dockerfile (see `go`): a package of `go build` to its
+//! `func main`, a `-X` target to the variable's declaration, a COPY/ADD source to the file.
+
+mod go;
+
+use std::path::PathBuf;
 
 use super::references::{definition_index, variable_uses};
+use crate::rules::GoFacts;
 use crate::syntax::{InstructionKind, Keyword, Parse, Scope, TextRange};
+
+/// Where a definition is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefinitionTarget {
+    /// In the Dockerfile itself.
+    InDocument(TextRange),
+    /// In another file (absolute path): at `range` (byte offsets in that file), or the file itself.
+    InFile { path: PathBuf, range: Option<TextRange> },
+}
 
 /// Where the symbol at `offset` is defined, if it is a reference gantry understands.
 pub fn goto_definition(parse: &Parse, offset: usize) -> Option<TextRange> {
     stage_definition(parse, offset).or_else(|| variable_definition(parse, offset))
+}
+
+/// Like [`goto_definition`], and with the Go facts also into the project's files.
+pub fn definition(parse: &Parse, offset: usize, go: Option<&GoFacts>) -> Option<DefinitionTarget> {
+    if let Some(range) = goto_definition(parse, offset) {
+        return Some(DefinitionTarget::InDocument(range));
+    }
+    go::definition(parse, offset, go?)
 }
 
 /// A `$NAME` goes to its declaration; a stage `ARG NAME` without a default goes to the global ARG it

@@ -2,6 +2,7 @@
 
 mod code_actions;
 mod completion;
+pub mod convert;
 mod diagnostics;
 mod document_links;
 mod document_symbols;
@@ -21,13 +22,14 @@ mod testing;
 mod workspace_symbols;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
+pub use convert::{ConvertError, ConvertOptions, Conversion, RuntimeFlavor, conversions, is_convertible};
 pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_links::{Link, LinkTarget, document_links, registry_page};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};
 pub use formatting::{FormatOptions, apply_edits, format, format_range};
-pub use goto_definition::goto_definition;
+pub use goto_definition::{DefinitionTarget, definition, goto_definition};
 pub use hover::{Hover, hover};
 pub use inlay_hints::{InlayHint, inlay_hints};
 pub use on_type_formatting::on_type_formatting;

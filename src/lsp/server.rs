@@ -249,7 +249,7 @@ fn related_information(
                 (None, _) => Location::new(uri.clone(), converter.range(related.range)),
                 (Some(path), Some(facts)) => {
                     let absolute = facts.workspace.absolute(path);
-                    let text = std::fs::read_to_string(&absolute).ok()?;
+                    let text = facts.workspace.read_text(path)?;
                     let rope = Rope::from_str(&text);
                     let other = Converter { rope: &rope, encoding: converter.encoding };
                     Location::new(Uri::from_file_path(&absolute)?, other.range(related.range))
@@ -259,6 +259,21 @@ fn related_information(
             Some(DiagnosticRelatedInformation { location, message: related.message.clone() })
         })
         .collect()
+}
+
+/// A place in another file: its byte range converted with the file's text as it is on disk (the
+/// file's start when there is no range, or when the file cannot be read).
+fn file_location(path: &std::path::Path, range: Option<TextRange>, encoding: Encoding) -> Option<Location> {
+    let uri = Uri::from_file_path(path)?;
+    let text = range.and_then(|_| std::fs::read_to_string(path).ok());
+    let range = match (range, text) {
+        (Some(range), Some(text)) => {
+            let rope = Rope::from_str(&text);
+            Converter { rope: &rope, encoding }.range(range)
+        }
+        _ => Range::default(),
+    };
+    Some(Location::new(uri, range))
 }
 
 /// A refused rename as an error response: the client shows its message.
@@ -560,13 +575,18 @@ impl LanguageServer for Server {
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let uri = params.text_document_position_params.text_document.uri;
         let Some(snapshot) = self.snapshot_or_log(&uri, "definition") else { return Ok(None) };
+        let facts = self.go_facts(&uri);
         let position = params.text_document_position_params.position;
         let found = guarded("definition", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
-            ide::goto_definition(&snapshot.parse, at).map(|target| {
-                let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
-                GotoDefinitionResponse::Scalar(Location::new(uri.clone(), converter.range(target)))
-            })
+            let location = match ide::definition(&snapshot.parse, at, facts.as_ref())? {
+                ide::DefinitionTarget::InDocument(range) => {
+                    let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+                    Location::new(uri.clone(), converter.range(range))
+                }
+                ide::DefinitionTarget::InFile { path, range } => file_location(&path, range, snapshot.encoding)?,
+            };
+            Some(GotoDefinitionResponse::Scalar(location))
         });
         Ok(found.flatten())
     }
