@@ -2,7 +2,6 @@
 
 mod code_actions;
 mod completion;
-pub mod convert;
 mod diagnostics;
 mod document_links;
 mod document_symbols;
@@ -22,7 +21,6 @@ mod testing;
 mod workspace_symbols;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
-pub use convert::{ConvertError, ConvertOptions, Conversion, RuntimeFlavor, conversions, is_convertible};
 pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_links::{Link, LinkTarget, document_links, registry_page};
