@@ -261,11 +261,17 @@ fn related_information(
         .collect()
 }
 
-/// A place in another file: its byte range converted with the file's text as it is on disk (the
-/// file's start when there is no range, or when the file cannot be read).
-fn file_location(path: &std::path::Path, range: Option<TextRange>, encoding: Encoding) -> Option<Location> {
+/// A place in another file of the workspace: its byte range converted with the file's text as it
+/// is on disk (the file's start when there is no range, or when the file cannot be read).
+fn file_location(
+    facts: &crate::rules::GoFacts,
+    path: &std::path::Path,
+    range: Option<TextRange>,
+    encoding: Encoding,
+) -> Option<Location> {
     let uri = Uri::from_file_path(path)?;
-    let text = range.and_then(|_| std::fs::read_to_string(path).ok());
+    let relative = facts.workspace.relative(path)?;
+    let text = range.and_then(|_| facts.workspace.read_text(&relative));
     let range = match (range, text) {
         (Some(range), Some(text)) => {
             let rope = Rope::from_str(&text);
@@ -584,7 +590,9 @@ impl LanguageServer for Server {
                     let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                     Location::new(uri.clone(), converter.range(range))
                 }
-                ide::DefinitionTarget::InFile { path, range } => file_location(&path, range, snapshot.encoding)?,
+                ide::DefinitionTarget::InFile { path, range } => {
+                    file_location(facts.as_ref()?, &path, range, snapshot.encoding)?
+                }
             };
             Some(GotoDefinitionResponse::Scalar(location))
         });

@@ -114,6 +114,9 @@ pub struct GoFile {
     /// Names of package-level constants (an `Identifier` initialiser naming one is constant).
     pub consts: Vec<String>,
     pub listen_addresses: Vec<ListenAddress>,
+    /// The name of a top-level `func main()` (without receiver): where go to definition of a main
+    /// package lands. Read with the body facts.
+    pub main_func: Option<TextRange>,
     /// tree-sitter found syntax errors; the facts are best effort.
     pub has_syntax_errors: bool,
     /// `vars`, `consts` and `listen_addresses` were read. `false` for [`parse_go_header`], which
@@ -200,6 +203,12 @@ fn parse(source: &[u8], body_facts: bool) -> GoFile {
             "import_declaration" => imports(item, source, &mut file),
             "var_declaration" if body_facts => vars(item, source, &mut file.vars),
             "const_declaration" if body_facts => consts(item, source, &mut file.consts),
+            "function_declaration" if body_facts && file.main_func.is_none() => {
+                file.main_func = item
+                    .child_by_field_name("name")
+                    .filter(|name| node_text(*name, source) == "main")
+                    .map(|name| name.byte_range().into());
+            }
             _ => {}
         }
     }
@@ -623,6 +632,7 @@ func main() {
             ]
         );
         assert_eq!(file.consts, vec!["defaultVersion"]);
+        assert_eq!(file.main_func.map(|r| &SAMPLE[r.as_range()]), Some("main"));
         let listens: Vec<_> =
             file.listen_addresses.iter().map(|l| (l.call.as_str(), l.address.as_str(), l.is_loopback())).collect();
         assert_eq!(
@@ -647,6 +657,7 @@ func main() {
             (header.package.as_ref(), &header.imports, true)
         );
         assert_eq!(quick.build_constraint, header.build_constraint);
+        assert!(quick.main_func.is_none());
         assert!(quick.vars.is_empty() && quick.listen_addresses.is_empty() && !quick.has_syntax_errors);
         assert_eq!(&SAMPLE[header_end(SAMPLE.as_bytes())..][..5], "const");
         assert_eq!(header_end(b"package p\n/*\nfunc x\n*/\nimport \"a\"\n"), 34);

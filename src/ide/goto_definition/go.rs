@@ -79,7 +79,7 @@ fn package_dir(value: &str, base: &str, go: &GoFacts) -> Option<String> {
 /// The file of a package that declares `func main` (and where), else its first file.
 fn main_file(package: &Package) -> Option<(String, Option<crate::syntax::TextRange>)> {
     let first = package.files.first()?;
-    let with_main = package.files.iter().find(|f| f.name == "main.go").map(|f| (f.name.clone(), None));
+    let with_main = package.files.iter().find_map(|f| f.facts.main_func.map(|range| (f.name.clone(), Some(range))));
     Some(with_main.unwrap_or_else(|| (first.name.clone(), None)))
 }
 
