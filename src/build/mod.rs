@@ -20,9 +20,7 @@ pub use packages::{InstalledPackage, Installs, installed_packages, is_c_compiler
 pub use paths::{command_dir, is_within_image, relative_to_image};
 
 use crate::images::{GolangImage, RuntimeImage};
-use crate::syntax::{
-    Command, GoCommand, InstructionKind, Parse, Scope, ShellScripts, StageBase, TextRange, go_commands,
-};
+use crate::syntax::{Command, GoCommand, InstructionKind, Parse, Scope, StageBase, TextRange, go_commands};
 
 /// The Go environment variables the simulation tracks.
 pub const GO_ENV: &[&str] = &[
@@ -213,7 +211,7 @@ impl Build {
         let dockerfile = parse.dockerfile();
         let text = parse.text();
         let scope = Scope::new(dockerfile, text);
-        let shells = ShellScripts::new(text, dockerfile);
+        let shells = parse.shell_scripts();
         let mut stages: Vec<Stage> = Vec::new();
         for syntax_stage in &dockerfile.stages {
             let base = scope.stage_base(syntax_stage.index).cloned().unwrap_or(StageBase::Unknown);

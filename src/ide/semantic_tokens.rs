@@ -121,7 +121,7 @@ pub fn semantic_tokens(parse: &Parse, range: Option<TextRange>) -> Vec<SemanticT
     for &comment in dockerfile.comments.iter().filter(|c| touches(**c)) {
         painter.flush(vec![token(comment, TokenType::Comment, 0)], Vec::new());
     }
-    let shells = ShellScripts::new(text, dockerfile);
+    let shells = parse.shell_scripts();
     let first = dockerfile.instructions.partition_point(|i| i.range.end < wanted.start);
     for (index, instruction) in dockerfile.instructions.iter().enumerate().skip(first) {
         if instruction.range.start > wanted.end {

@@ -283,7 +283,7 @@ pub fn check_with_facts(parse: &Parse, config: &Config, go: Option<&GoFacts>) ->
     let dockerfile = parse.dockerfile();
     let suppressions =
         if config.honour_suppressions { Suppressions::read(dockerfile, parse.text()) } else { Suppressions::default() };
-    let shells = ShellScripts::new(parse.text(), dockerfile);
+    let shells = parse.shell_scripts();
     let context =
         Context { parse, dockerfile, text: parse.text(), options: &config.options, shells, go, build: OnceCell::new() };
     let mut diagnostics: Vec<Diagnostic> = parse

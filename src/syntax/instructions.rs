@@ -182,8 +182,13 @@ impl Instruction {
     }
 }
 
-/// Interprets one raw instruction; pushes its syntax errors onto `errors`.
-pub(crate) fn build_instruction(raw: RawInstruction, escape: char, errors: &mut Vec<SyntaxError>) -> Instruction {
+/// Interprets one raw instruction; pushes its syntax errors onto `errors`. Gives the logical line
+/// back, for the shell model of a RUN.
+pub(crate) fn build_instruction(
+    raw: RawInstruction,
+    escape: char,
+    errors: &mut Vec<SyntaxError>,
+) -> (Instruction, LogicalLine) {
     let builder = Builder { line: &raw.line, escape };
     let mut instruction = builder.build(0, errors);
     instruction.range = raw.range;
@@ -197,7 +202,7 @@ pub(crate) fn build_instruction(raw: RawInstruction, escape: char, errors: &mut 
         builder.check_arguments(trigger, heredoc_count, errors);
     }
     super::validate::check_instruction(&instruction, escape, errors);
-    instruction
+    (instruction, raw.line)
 }
 
 struct Builder<'a> {

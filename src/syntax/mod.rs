@@ -102,6 +102,8 @@ pub struct Parse {
     tree: tree_sitter::Tree,
     dockerfile: Arc<Dockerfile>,
     errors: Arc<[SyntaxError]>,
+    /// The shell models of the RUN instructions, built on first use and shared by every clone.
+    shells: Arc<shell::ScriptCache>,
 }
 
 impl std::fmt::Debug for Parse {
@@ -131,6 +133,12 @@ impl Parse {
         &self.errors
     }
 
+    /// The shell models of the RUN instructions, each read on first use and then shared by every
+    /// user of this parse (and by the next parse, for the RUNs an edit did not touch).
+    pub fn shell_scripts(&self) -> ShellScripts<'_> {
+        ShellScripts::shared(&self.text, &self.dockerfile, &self.shells)
+    }
+
     /// Applies `edits` in order and reparses, reusing the unchanged parts of the tree.
     /// Edit ranges are clamped to the text and to character boundaries, so no edit can panic.
     pub fn reparse(&self, edits: &[TextEdit]) -> Parse {
@@ -142,12 +150,17 @@ impl Parse {
             text.replace_range(range.as_range(), &edit.new_text);
         }
         let tree = tree::parse_tree(&text, Some(&tree));
-        Parse::with_tree(text.into(), tree)
+        Parse::with_tree(text.into(), tree, Some(self))
     }
 
-    fn with_tree(text: Arc<str>, tree: tree_sitter::Tree) -> Parse {
-        let (dockerfile, errors) = build_model(&text);
-        Parse { text, tree, dockerfile: Arc::new(dockerfile), errors: errors.into() }
+    /// The parse of `text`; the shell models of `previous` are reused for unchanged RUNs.
+    fn with_tree(text: Arc<str>, tree: tree_sitter::Tree, previous: Option<&Parse>) -> Parse {
+        let (dockerfile, errors, lines) = build_model(&text);
+        let mut shells = shell::ScriptCache::with_lines(lines);
+        if let Some(previous) = previous {
+            shells.carry_over(&previous.shells, (&previous.text, &previous.dockerfile), (&text, &dockerfile));
+        }
+        Parse { text, tree, dockerfile: Arc::new(dockerfile), errors: errors.into(), shells: Arc::new(shells) }
     }
 }
 
@@ -166,16 +179,27 @@ fn clamp_to_text(text: &str, range: TextRange) -> TextRange {
 /// Parses a whole document. Never fails.
 pub fn parse(text: &str) -> Parse {
     let tree = tree::parse_tree(text, None);
-    Parse::with_tree(text.into(), tree)
+    Parse::with_tree(text.into(), tree, None)
 }
 
+/// The logical line of each instruction that may hold a RUN (`None` for the others).
+type RunLines = Vec<Option<lexer::LogicalLine>>;
+
 /// Builds the typed model and collects syntax errors, sorted by position.
-fn build_model(text: &str) -> (Dockerfile, Vec<SyntaxError>) {
+fn build_model(text: &str) -> (Dockerfile, Vec<SyntaxError>, RunLines) {
     let lexed = lexer::lex(text);
     let mut errors = lexed.errors;
     let escape = lexed.escape;
-    let instructions: Vec<Instruction> =
-        lexed.instructions.into_iter().map(|raw| instructions::build_instruction(raw, escape, &mut errors)).collect();
+    let mut lines = Vec::with_capacity(lexed.instructions.len());
+    let instructions: Vec<Instruction> = lexed
+        .instructions
+        .into_iter()
+        .map(|raw| {
+            let (instruction, line) = instructions::build_instruction(raw, escape, &mut errors);
+            lines.push(shell::may_run(&instruction).then_some(line));
+            instruction
+        })
+        .collect();
     let stages = stages(&instructions);
     if let Some(first) = instructions.iter().find(|i| !i.is(Keyword::Arg))
         && !first.is(Keyword::From)
@@ -193,7 +217,7 @@ fn build_model(text: &str) -> (Dockerfile, Vec<SyntaxError>) {
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     let dockerfile =
         Dockerfile { directives: lexed.directives, escape, comments: lexed.comments, instructions, stages };
-    (dockerfile, errors)
+    (dockerfile, errors, lines)
 }
 
 fn stages(instructions: &[Instruction]) -> Vec<Stage> {

@@ -4,7 +4,7 @@
 use super::{CompletionKind, Request, item, tables};
 use crate::images::{GoVersion, GolangImage, Variant, suggest_tag, tags_for_completion};
 use crate::rules::GoFacts;
-use crate::syntax::{GoCommand, GoSubcommand, ShellScripts, SimpleCommand};
+use crate::syntax::{GoCommand, GoSubcommand, SimpleCommand};
 
 /// How many tags one answer lists; the answer is marked incomplete when there are more.
 const MAX_TAGS: usize = 100;
@@ -53,10 +53,13 @@ impl Request<'_> {
             && !name.is_empty()
             && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
         {
+            if self.module_patterns(name, start + name.len() + 1, &word[name.len() + 1..]) {
+                return;
+            }
             self.values(start + name.len() + 1, tables::go_env_values(name), CompletionKind::Value);
             return;
         }
-        let scripts = ShellScripts::new(self.text, self.dockerfile);
+        let scripts = self.parse.shell_scripts();
         let Some(script) = scripts.get(index) else { return };
         let Some(command) = self.command_at(&script.commands, start) else { return };
         if !command.is("go") {
@@ -75,6 +78,10 @@ impl Request<'_> {
             go.subcommand,
             GoSubcommand::Build | GoSubcommand::Install | GoSubcommand::Run | GoSubcommand::Test
         ) {
+            return;
+        }
+        let instruction_start = self.dockerfile.instructions.get(index).map_or(0, |i| i.range.start);
+        if self.linker_x_target(instruction_start, start, word) || self.build_tags(start, word) {
             return;
         }
         if let Some((flag, _)) = word.split_once('=').filter(|(f, _)| f.starts_with('-')) {

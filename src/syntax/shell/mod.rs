@@ -12,10 +12,11 @@
 //! 220 RUNs of the corpus's 45 Dockerfiles, Dockerfile parsing included, take about 55 ms.
 
 mod build;
+mod cache;
 mod source_map;
 mod word;
 
-use std::cell::OnceCell;
+pub(crate) use cache::ScriptCache;
 
 use super::lexer::{self, LogicalLine};
 use super::{Command, Dockerfile, Heredoc, Instruction, InstructionKind, TextRange, Word};
@@ -188,42 +189,63 @@ pub fn run_script(text: &str, dockerfile: &Dockerfile, index: usize) -> Option<S
     ShellScripts::new(text, dockerfile).get(index).cloned()
 }
 
-/// The scripts of a document's RUN instructions, each parsed on first use and then kept.
+/// The scripts of a document's RUN instructions, each parsed on first use and then kept. Built
+/// from a [`crate::syntax::Parse`] (`Parse::shell_scripts`), they are shared by every user of that
+/// parse and carried over to the next one for the RUNs an edit did not touch.
 pub struct ShellScripts<'a> {
     text: &'a str,
     dockerfile: &'a Dockerfile,
-    lines: OnceCell<Vec<LogicalLine>>,
-    scripts: Vec<OnceCell<Option<ShellScript>>>,
+    cache: CacheRef<'a>,
+}
+
+enum CacheRef<'a> {
+    Owned(ScriptCache),
+    Shared(&'a ScriptCache),
 }
 
 impl std::fmt::Debug for ShellScripts<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parsed = self.scripts.iter().filter(|s| s.get().is_some()).count();
-        f.debug_struct("ShellScripts").field("parsed", &parsed).finish()
+        f.debug_struct("ShellScripts").field("cache", self.cache()).finish()
     }
 }
 
 impl<'a> ShellScripts<'a> {
+    /// Scripts of `dockerfile` (parsed from `text`) kept only as long as this value.
     pub fn new(text: &'a str, dockerfile: &'a Dockerfile) -> ShellScripts<'a> {
-        let scripts = (0..dockerfile.instructions.len()).map(|_| OnceCell::new()).collect();
-        ShellScripts { text, dockerfile, lines: OnceCell::new(), scripts }
+        let cache = CacheRef::Owned(ScriptCache::new(dockerfile.instructions.len()));
+        ShellScripts { text, dockerfile, cache }
+    }
+
+    /// Scripts kept in `cache`, which belongs to the parse of `text`.
+    pub(crate) fn shared(text: &'a str, dockerfile: &'a Dockerfile, cache: &'a ScriptCache) -> ShellScripts<'a> {
+        ShellScripts { text, dockerfile, cache: CacheRef::Shared(cache) }
+    }
+
+    fn cache(&self) -> &ScriptCache {
+        match &self.cache {
+            CacheRef::Owned(cache) => cache,
+            CacheRef::Shared(cache) => cache,
+        }
     }
 
     /// The script of the instruction at `index`; see [`run_script`] for when there is none.
     pub fn get(&self, index: usize) -> Option<&ShellScript> {
-        let cell = self.scripts.get(index)?;
-        cell.get_or_init(|| {
-            let instruction = self.dockerfile.instructions.get(index)?;
-            if !posix_shell_in_effect(self.dockerfile, index) {
-                return None;
-            }
+        let instruction = self.dockerfile.instructions.get(index)?;
+        self.cache().get_or_build(
+            index,
+            instruction.range.start,
+            || posix_shells(self.dockerfile),
             // The lexer's logical lines carry the continuation map; they match the instructions one to one.
-            let lines =
-                self.lines.get_or_init(|| lexer::lex(self.text).instructions.into_iter().map(|r| r.line).collect());
-            instruction_script(self.text, instruction, lines.get(index)?)
-        })
-        .as_ref()
+            || lexer::lex(self.text).instructions.into_iter().map(|raw| Some(raw.line)).collect(),
+            |line| instruction_script(self.text, instruction, line),
+        )
     }
+}
+
+/// Whether an instruction may hold a RUN (directly or through ONBUILD): only those need their
+/// logical line kept for the shell model.
+pub(crate) fn may_run(instruction: &Instruction) -> bool {
+    run_command(instruction).is_some()
 }
 
 /// The RUN of an instruction, looking through ONBUILD.
@@ -367,34 +389,40 @@ fn script(mapped: MappedText, origin: ScriptOrigin) -> ShellScript {
 /// Shells that do not read POSIX shell syntax; `SHELL` naming one of them turns the model off.
 const NON_POSIX_SHELLS: &[&str] = &["powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"];
 
-/// Whether RUN at `index` runs under a POSIX shell: the last `SHELL` before it in its stage, or
-/// in the stage it builds on (`FROM <stage>`), decides; the default `/bin/sh -c` is POSIX.
-fn posix_shell_in_effect(dockerfile: &Dockerfile, index: usize) -> bool {
-    let Some(mut stage) = dockerfile.stages.iter().find(|s| s.instructions.contains(&index)) else { return true };
-    let mut until = index;
-    // Each step moves to an earlier stage, so the walk ends.
-    loop {
-        let before = dockerfile.instructions.get(stage.instructions.start..until).unwrap_or(&[]);
-        let shell = before.iter().rev().find_map(|i| match &i.kind {
-            InstructionKind::Shell(words) => Some(words),
-            _ => None,
-        });
-        if let Some(words) = shell {
-            let program = words.first().map(|w| w.value.rsplit(['/', '\\']).next().unwrap_or("").to_ascii_lowercase());
-            return !program.is_some_and(|p| NON_POSIX_SHELLS.contains(&p.as_str()));
-        }
+/// For each instruction, whether its RUN runs under a POSIX shell: the last `SHELL` before it in
+/// its stage, or in the stage it builds on (`FROM <stage>`), decides; the default `/bin/sh -c` is
+/// POSIX. One pass over the file: a stage starts from the state its parent stage ended with.
+fn posix_shells(dockerfile: &Dockerfile) -> Vec<bool> {
+    let mut posix = vec![true; dockerfile.instructions.len()];
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut ends_posix: Vec<bool> = Vec::with_capacity(dockerfile.stages.len());
+    for stage in &dockerfile.stages {
         let base = match dockerfile.instructions.get(stage.from).map(|i| &i.kind) {
-            Some(InstructionKind::From(from)) => from.image.as_ref().map(|i| i.text.as_str()),
+            Some(InstructionKind::From(from)) => from.image.as_ref().map(|i| i.text.to_ascii_lowercase()),
             _ => None,
         };
-        match base.and_then(|b| dockerfile.stage_by_reference(b)).filter(|s| s.index < stage.index) {
-            Some(parent) => {
-                stage = parent;
-                until = parent.instructions.end;
+        // As `Dockerfile::stage_by_reference`: the first stage with that name, else a stage index;
+        // only earlier stages can be built on.
+        let parent = base
+            .and_then(|b| names.get(&b).copied().or_else(|| b.parse::<usize>().ok()))
+            .filter(|&parent| parent < stage.index);
+        let mut current = parent.and_then(|p| ends_posix.get(p).copied()).unwrap_or(true);
+        for index in stage.instructions.clone() {
+            if let Some(flag) = posix.get_mut(index) {
+                *flag = current;
             }
-            None => return true,
+            if let Some(InstructionKind::Shell(words)) = dockerfile.instructions.get(index).map(|i| &i.kind) {
+                let program =
+                    words.first().map(|w| w.value.rsplit(['/', '\\']).next().unwrap_or("").to_ascii_lowercase());
+                current = !program.is_some_and(|p| NON_POSIX_SHELLS.contains(&p.as_str()));
+            }
+        }
+        ends_posix.push(current);
+        if let Some(name) = &stage.name {
+            names.entry(name.to_ascii_lowercase()).or_insert(stage.index);
         }
     }
+    posix
 }
 
 #[cfg(test)]
