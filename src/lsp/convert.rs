@@ -270,8 +270,6 @@ fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
         Kind::ImageTag => lsp::CompletionItemKind::CONSTANT,
         Kind::Package => lsp::CompletionItemKind::FOLDER,
         Kind::Command => lsp::CompletionItemKind::FUNCTION,
-        Kind::File => lsp::CompletionItemKind::FILE,
-        Kind::Folder => lsp::CompletionItemKind::FOLDER,
     }
 }
 
