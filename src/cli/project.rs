@@ -150,8 +150,26 @@ fn nearest_go_root(dir: &Path, limit: Option<&Path>) -> Option<PathBuf> {
 
 fn read_config(path: &Path) -> Option<String> {
     let metadata = fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_CONFIG_BYTES {
+    if !metadata.is_file() {
+        // A FIFO would block the read; a directory is simply not a configuration file.
+        if !metadata.is_dir() {
+            tracing::warn!("not reading {}: not a regular file", path.display());
+        }
         return None;
     }
-    fs::read_to_string(path).ok()
+    if metadata.len() > MAX_CONFIG_BYTES {
+        tracing::warn!(
+            "not reading {}: too large ({} bytes, limit {MAX_CONFIG_BYTES})",
+            path.display(),
+            metadata.len()
+        );
+        return None;
+    }
+    match fs::read_to_string(path) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            tracing::warn!("not reading {}: {error}", path.display());
+            None
+        }
+    }
 }

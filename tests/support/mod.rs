@@ -112,6 +112,11 @@ impl LspClient {
         }
     }
 
+    /// The server's process id (to read its memory use from `/proc`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// From now on, leaves the server's requests unanswered.
     pub(crate) fn never_answer(&mut self) {
         self.answer_requests = false;
