@@ -6,13 +6,14 @@ pub mod document;
 pub mod position;
 mod server;
 mod state;
+mod transport;
 mod workspaces;
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin.
 ///
@@ -29,7 +30,7 @@ pub fn run_stdio() -> ExitCode {
     let server_state = state.clone();
     runtime.block_on(async move {
         let (service, socket) = LspService::new(move |client| server::Server::new(client, server_state));
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
     });
     // Reading stdin blocks a thread that may never return (the client can keep stdin open after
     // `exit`); do not wait for it.
