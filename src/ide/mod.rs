@@ -2,6 +2,7 @@
 
 mod code_actions;
 mod completion;
+pub mod convert;
 mod diagnostics;
 mod document_links;
 mod document_symbols;
@@ -22,6 +23,7 @@ mod workspace_symbols;
 
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
 pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
+pub use convert::{Conversion, ConvertError, ConvertOptions, RuntimeFlavor, conversions, is_convertible};
 pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
 pub use document_links::{Link, LinkTarget, document_links, registry_page};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};

@@ -19,6 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use config::{Config, ConfigLayer, ConfigProblem, ConfigSource};
+pub use go::{ProgramNeeds, program_needs};
 pub use registry::{ALL, Tag, find, suggest_code, tags};
 pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
 

@@ -117,9 +117,17 @@ pub struct GoFile {
     /// The name of a top-level `func main()` (without receiver): where go to definition of a main
     /// package lands. Read with the body facts.
     pub main_func: Option<TextRange>,
+    /// String literals that name a relative file or directory (`configs/app.yaml`, `./static`), as
+    /// written: what the program may read from its working directory at run time.
+    pub relative_paths: Vec<String>,
+    /// The file calls `time.LoadLocation`: it needs a time zone database at run time.
+    pub loads_locations: bool,
+    /// A string literal starts with `https://`: the program likely makes TLS connections.
+    pub https_urls: bool,
     /// tree-sitter found syntax errors; the facts are best effort.
     pub has_syntax_errors: bool,
-    /// `vars`, `consts` and `listen_addresses` were read. `false` for [`parse_go_header`], which
+    /// `vars`, `consts`, `listen_addresses` and the run-time facts (`relative_paths`,
+    /// `loads_locations`, `https_urls`) were read. `false` for [`parse_go_header`], which
     /// reads only the package clause, imports and build constraint.
     pub body_facts: bool,
 }
@@ -215,8 +223,69 @@ fn parse(source: &[u8], body_facts: bool) -> GoFile {
     file.uses_cgo = file.imports_path("C");
     if body_facts {
         listen_addresses(root, source, &mut file.listen_addresses);
+        run_time_facts(root, source, &mut file);
     }
     file
+}
+
+/// What the code needs at run time, read from calls and string literals: `time.LoadLocation`,
+/// `https://` URLs, and relative paths (`configs/app.yaml`, `./static`, `templates/*.html`).
+fn run_time_facts(root: Node<'_>, source: &[u8], file: &mut GoFile) {
+    let mut cursor = root.walk();
+    let mut descend = true;
+    loop {
+        let node = cursor.node();
+        if descend {
+            match node.kind() {
+                "selector_expression" => {
+                    let field = node.child_by_field_name("field").map(|f| node_text(f, source));
+                    let operand = node.child_by_field_name("operand").map(|o| node_text(o, source));
+                    if field.as_deref() == Some("LoadLocation") && operand.as_deref() == Some("time") {
+                        file.loads_locations = true;
+                    }
+                }
+                "interpreted_string_literal" | "raw_string_literal" => {
+                    if let Some(value) = go_unquote(&node_text(node, source)) {
+                        if value.starts_with("https://") {
+                            file.https_urls = true;
+                        } else if looks_like_relative_path(&value) && !file.relative_paths.contains(&value) {
+                            file.relative_paths.push(value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            // Import paths are string literals too, but never file paths.
+            if node.kind() != "import_declaration" && cursor.goto_first_child() {
+                continue;
+            }
+        }
+        if cursor.goto_next_sibling() {
+            descend = true;
+        } else if cursor.goto_parent() {
+            descend = false;
+        } else {
+            break;
+        }
+    }
+}
+
+/// `configs/app.yaml`, `./static`, `templates/*.html`, `config.json`: a relative path, not a URL,
+/// an address, a format string or prose.
+fn looks_like_relative_path(value: &str) -> bool {
+    let plain = !value.is_empty()
+        && value.len() <= 200
+        && !value.starts_with('/')
+        && !value.contains("://")
+        && !value.contains(['%', ':', ' ', '\t', '\n', '\\', '{', '$'])
+        && value.chars().all(|c| c.is_ascii_graphic());
+    if !plain {
+        return false;
+    }
+    let dotted_file = value.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty() && (1..=5).contains(&extension.len()) && extension.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    value.starts_with("./") || value.contains('/') || dotted_file
 }
 
 thread_local! {
@@ -689,5 +758,32 @@ func main() {
         for input in [&b""[..], b"\xff\xfe\x00package", b"package p; var x = \"\\", b"//go:build (((("] {
             let _ = parse_go_source(input);
         }
+    }
+
+    #[test]
+    fn run_time_facts_from_calls_and_literals() {
+        let source = br#"package main
+
+import (
+	"net/http"
+	"os"
+	"time"
+)
+
+func main() {
+	_, _ = os.ReadFile("configs/app.yaml")
+	http.Handle("/", http.FileServer(http.Dir("./static")))
+	loc, _ := time.LoadLocation("Europe/Paris")
+	_, _ = http.Get("https://example.com/api")
+	_ = fmt.Sprintf("%s/%d", "a", 1)
+	_ = loc
+	_ = "hello world"
+}
+"#;
+        let file = parse_go_source(source);
+        assert!(file.loads_locations && file.https_urls);
+        assert_eq!(file.relative_paths, ["configs/app.yaml", "./static", "Europe/Paris"]);
+        let header = parse_go_header(source);
+        assert!(!header.loads_locations && header.relative_paths.is_empty());
     }
 }

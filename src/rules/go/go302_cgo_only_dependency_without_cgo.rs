@@ -98,6 +98,11 @@ fn cgo_only(import_path: &str) -> Option<&'static CgoOnly> {
         .max_by_key(|entry| entry.module.len())
 }
 
+/// The module of `import_path` that only works with cgo, if it is one of the table's.
+pub(super) fn cgo_only_module(import_path: &str) -> Option<&'static str> {
+    cgo_only(import_path).map(|entry| entry.module)
+}
+
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(facts) = context.go else { return };
     let Some(module) = &facts.context.module else { return };

@@ -88,7 +88,7 @@ const BUNDLE_FILES: &[&str] = &[
 ];
 const CERT_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
 
-fn makes_tls_connections(path: &str) -> bool {
+pub(super) fn makes_tls_connections(path: &str) -> bool {
     path == "crypto/tls"
         || TLS_CLIENT_MODULES
             .iter()

@@ -59,6 +59,9 @@ mod go507_vcs_stamping_will_fail;
 mod go508_private_modules_without_auth;
 mod go509_alpine_without_git_for_direct_fetch;
 mod go510_windows_image_for_linux_target;
+mod program_needs;
+
+pub use program_needs::{ProgramNeeds, program_needs};
 
 use crate::rules::Rule;
 
