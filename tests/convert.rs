@@ -199,3 +199,124 @@ fn refusals_say_what_to_do() {
     let not_go = syntax::parse("FROM alpine:3.22\nCMD [\"sh\"]\n");
     assert!(matches!(conversions(&not_go, None, &ConvertOptions::default()), Err(ConvertError::NotConvertible(_))));
 }
+
+/// A random single-stage Go Dockerfile for the `runtime-config` workspace, built from pieces that
+/// are each valid: comments anywhere, a chosen golang tag, module files or not, runtime
+/// instructions in any order, and one of the ways the program is started.
+fn generated_dockerfile(rng: &mut fastrand::Rng) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut comment_count = 0;
+    let mut comment = |rng: &mut fastrand::Rng, lines: &mut Vec<String>| {
+        if rng.u8(0..3) == 0 {
+            comment_count += 1;
+            lines
+                .push(format!("# note {comment_count}: {}", ["why", "what", "keep this", "see docs"][rng.usize(0..4)]));
+        }
+    };
+    if rng.bool() {
+        lines.push("# syntax=docker/dockerfile:1".into());
+        lines.push(String::new());
+    }
+    comment(rng, &mut lines);
+    if rng.bool() {
+        lines.push("ARG APP_VERSION=1.0.0".into());
+    }
+    comment(rng, &mut lines);
+    let tag = ["1.25", "1.25-alpine", "1.25-bookworm", "1.24", "1.24-alpine", "1.23"][rng.usize(0..6)];
+    lines.push(format!("FROM golang:{tag}"));
+    let workdir = ["/app", "/src", "/srv/shop", "/go/src/shop"][rng.usize(0..4)];
+    comment(rng, &mut lines);
+    lines.push(format!("WORKDIR {workdir}"));
+    let mut runtime: Vec<String> = vec![
+        "ENV PORT=8080".into(),
+        "ENV APP_ENV=production LOG_LEVEL=info".into(),
+        "LABEL org.opencontainers.image.title=\"shop\"".into(),
+        "EXPOSE 8080".into(),
+        "EXPOSE 9090/udp".into(),
+        format!("VOLUME {workdir}/data"),
+        "STOPSIGNAL SIGINT".into(),
+        "ENV GOFLAGS=-mod=readonly".into(),
+        "ENV GOPROXY=https://proxy.golang.org,direct GREETING=hello".into(),
+    ];
+    rng.shuffle(&mut runtime);
+    runtime.truncate(rng.usize(0..=runtime.len()));
+    let module_first = rng.bool();
+    if module_first {
+        comment(rng, &mut lines);
+        lines.push("COPY go.mod go.sum ./".into());
+        comment(rng, &mut lines);
+        lines.push("RUN go mod download".into());
+    }
+    for instruction in runtime.drain(..runtime.len() / 2) {
+        comment(rng, &mut lines);
+        lines.push(instruction);
+    }
+    comment(rng, &mut lines);
+    lines.push("COPY . .".into());
+    let built = rng.bool();
+    if built {
+        let output = ["shop", "/usr/local/bin/shop", "bin/shop"][rng.usize(0..3)];
+        let flags = ["", "-v ", "-ldflags \"-X main.version=1.2.3\" ", "-tags netgo ", "-trimpath "][rng.usize(0..5)];
+        comment(rng, &mut lines);
+        lines.push(format!("RUN go build {flags}-o {output} ."));
+    }
+    for instruction in runtime {
+        comment(rng, &mut lines);
+        lines.push(instruction);
+    }
+    match rng.u8(0..4) {
+        0 => {}
+        1 => lines.push("HEALTHCHECK --interval=10s CMD wget -q -O- http://localhost:8080/healthz || exit 1".into()),
+        2 => lines.push("HEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost:8080/healthz\"]".into()),
+        _ => lines.push("HEALTHCHECK NONE".into()),
+    }
+    match rng.u8(0..4) {
+        0 => {}
+        1 => lines.push("USER 10001:10001".into()),
+        2 => lines.push("USER nobody".into()),
+        _ => lines.push("USER 1000".into()),
+    }
+    comment(rng, &mut lines);
+    let start = match (built, rng.u8(0..3)) {
+        (false, 0) => "CMD [\"go\", \"run\", \".\"]".to_string(),
+        (false, 1) => "CMD go run . --port 8080".to_string(),
+        (false, _) => "ENTRYPOINT [\"go\", \"run\", \"main.go\"]".to_string(),
+        (true, 0) => "CMD [\"./shop\"]".to_string(),
+        (true, 1) => "ENTRYPOINT [\"shop\"]\nCMD [\"--port\", \"8080\"]".to_string(),
+        (true, _) => "CMD [\"shop\", \"--verbose\"]".to_string(),
+    };
+    lines.push(start);
+    comment(rng, &mut lines);
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn generated_single_stage_files_convert_cleanly() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert/runtime-config");
+    let go = facts_for(&case);
+    let seed = 0x6761_6e74;
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut failures = Vec::new();
+    let mut converted = 0;
+    for round in 0..300 {
+        let text = generated_dockerfile(&mut rng);
+        let parse = syntax::parse(&text);
+        assert!(parse.errors().is_empty(), "round {round}: the generator wrote a syntax error:\n{text}");
+        let found = conversions(&parse, Some(&go), &ConvertOptions::default())
+            .unwrap_or_else(|error| panic!("round {round}: {error}\n{text}"));
+        for conversion in &found {
+            converted += 1;
+            for problem in problems(&parse, conversion, Some(&go)) {
+                failures.push(format!(
+                    "round {round} ({}): {problem}\n--- input\n{text}--- output\n{}",
+                    conversion.title, conversion.text
+                ));
+            }
+        }
+        if failures.len() > 5 {
+            break;
+        }
+    }
+    assert!(failures.is_empty(), "seed {seed:#x}:\n{}", failures.join("\n"));
+    assert!(converted >= 300, "only {converted} conversions were checked");
+}

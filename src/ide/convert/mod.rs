@@ -137,15 +137,15 @@ pub fn conversions(
                 continue;
             };
             let image_facts = crate::images::RuntimeImage::from_reference(&image);
+            let mut flavor_notes = notes.clone();
             let needs_zones = needs.as_ref().is_some_and(|n| n.time_zones.is_some() && !n.embeds_tzdata);
             if needs_zones && image_facts.has_tzdata != Some(true) {
                 builder.extra_tags.push("timetzdata".into());
-                notes.push(format!(
+                flavor_notes.push(format!(
                     "`{image}` has no time zone database: the program embeds Go's copy (`-tags timetzdata`)."
                 ));
             }
             builder.passwd = flavor == RuntimeFlavor::Scratch;
-            let mut flavor_notes = notes.clone();
             let text = render_file(&plan, go, &builder, target, flavor, &image, needs.as_ref(), &mut flavor_notes);
             let title = match several {
                 true => format!("Convert to multi-stage build: {} on {}", target.package(), flavor.label()),
