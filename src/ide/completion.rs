@@ -5,9 +5,13 @@
 //! and flag values (`--mount` options, `--platform`, `--network`, `--from` stages, …), stage names,
 //! variables after `$`/`${`, HEALTHCHECK's CMD/NONE, rule codes in suppression comments and check
 //! names in `# check=skip=`, golang image tags, and inside `go build`/`go install` in RUN: flags,
-//! their values and the project's main packages. Nothing is offered in heredoc bodies.
+//! their values and the project's main packages, `-X` targets, build tags and module patterns;
+//! COPY/ADD sources from the build context; the same in the body of a RUN heredoc.
 
+mod context_paths;
 mod go;
+mod go_values;
+mod heredoc;
 mod tables;
 
 use crate::rules::{self, GoFacts};
@@ -38,6 +42,8 @@ pub enum CompletionKind {
     ImageTag,
     Package,
     Command,
+    File,
+    Folder,
 }
 
 /// One completion item: `insert_text` replaces `range`, which ends at the cursor except when a
@@ -136,6 +142,7 @@ impl<'a> Request<'a> {
         let line_start = self.text[..self.offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let prefix = &self.text[line_start..self.offset];
         if self.in_heredoc() {
+            self.in_heredoc_body(line_start);
             return;
         }
         if prefix.trim_start().starts_with('#') {
@@ -228,6 +235,7 @@ impl<'a> Request<'a> {
             Keyword::From => self.from(index, word_start, word, position),
             Keyword::Run => self.run(index, word_start, word),
             Keyword::Env | Keyword::Arg => self.env_or_arg(keyword, word_start, word),
+            Keyword::Copy | Keyword::Add => self.context_paths(instruction, word_start, word),
             Keyword::Healthcheck if position == 0 => {
                 let range = self.to_cursor(word_start);
                 self.push(item("CMD", CompletionKind::Keyword, range, "The command that checks the container."));
@@ -497,6 +505,9 @@ impl<'a> Request<'a> {
 
     fn env_or_arg(&mut self, keyword: Keyword, start: usize, word: &str) {
         if let Some(eq) = word.find('=') {
+            if self.module_patterns(&word[..eq], start + eq + 1, &word[eq + 1..]) {
+                return;
+            }
             let values = tables::go_env_values(&word[..eq]);
             self.values(start + eq + 1, values, CompletionKind::Value);
             return;

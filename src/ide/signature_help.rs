@@ -1,5 +1,8 @@
 //! Signature help: the synopsis of the instruction being typed, with the parameter under the cursor
-//! (a flag by its name, an argument by its position).
+//! (a flag by its name, an argument by its position); inside RUN, on a `go build`, `go install` or
+//! `go run` command, that command's synopsis instead (see `go`).
+
+mod go;
 
 use crate::syntax::{Instruction, Keyword, Parse};
 
@@ -10,6 +13,8 @@ pub struct Signature {
     /// Byte offsets of each parameter in `label` (the label is ASCII).
     pub parameters: Vec<(usize, usize)>,
     pub active_parameter: Option<usize>,
+    /// One line about the active parameter (for `go` commands).
+    pub documentation: Option<String>,
 }
 
 /// The synopsis of each instruction and its parameters (substrings of the synopsis, in order).
@@ -90,6 +95,12 @@ pub fn signature_help(parse: &Parse, offset: usize) -> Option<Signature> {
     if offset <= instruction.keyword_range.end {
         return None;
     }
+    if keyword == Keyword::Run {
+        let index = parse.dockerfile().instructions.iter().position(|i| std::ptr::eq(i, instruction))?;
+        if let Some(signature) = go::go_signature(parse, index, offset) {
+            return Some(signature);
+        }
+    }
     let (label, names) = synopsis(keyword);
     let mut parameters = Vec::with_capacity(names.len());
     let mut from = 0;
@@ -99,7 +110,7 @@ pub fn signature_help(parse: &Parse, offset: usize) -> Option<Signature> {
         from = start + name.len();
     }
     let active_parameter = active(instruction, names, offset);
-    Some(Signature { label: label.to_string(), parameters, active_parameter })
+    Some(Signature { label: label.to_string(), parameters, active_parameter, documentation: None })
 }
 
 /// The parameter under the cursor: the flag it is on, or the positional parameter of its argument.

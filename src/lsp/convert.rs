@@ -221,7 +221,8 @@ pub(super) fn signature_help(signature: &ide::Signature) -> lsp::SignatureHelp {
     lsp::SignatureHelp {
         signatures: vec![lsp::SignatureInformation {
             label: signature.label.clone(),
-            documentation: None,
+            // On the signature rather than the parameter: every client shows it there.
+            documentation: signature.documentation.clone().map(lsp::Documentation::String),
             parameters: Some(parameters),
             active_parameter,
         }],
@@ -270,6 +271,8 @@ fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
         Kind::ImageTag => lsp::CompletionItemKind::CONSTANT,
         Kind::Package => lsp::CompletionItemKind::FOLDER,
         Kind::Command => lsp::CompletionItemKind::FUNCTION,
+        Kind::File => lsp::CompletionItemKind::FILE,
+        Kind::Folder => lsp::CompletionItemKind::FOLDER,
     }
 }
 

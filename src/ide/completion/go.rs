@@ -53,6 +53,9 @@ impl Request<'_> {
             && !name.is_empty()
             && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
         {
+            if self.module_patterns(name, start + name.len() + 1, &word[name.len() + 1..]) {
+                return;
+            }
             self.values(start + name.len() + 1, tables::go_env_values(name), CompletionKind::Value);
             return;
         }
@@ -75,6 +78,10 @@ impl Request<'_> {
             go.subcommand,
             GoSubcommand::Build | GoSubcommand::Install | GoSubcommand::Run | GoSubcommand::Test
         ) {
+            return;
+        }
+        let instruction_start = self.dockerfile.instructions.get(index).map_or(0, |i| i.range.start);
+        if self.linker_x_target(instruction_start, start, word) || self.build_tags(start, word) {
             return;
         }
         if let Some((flag, _)) = word.split_once('=').filter(|(f, _)| f.starts_with('-')) {
