@@ -40,6 +40,9 @@ fn walk(root: &Path, found: &mut Discovered) {
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
+        // Not the user's git configuration or global excludes: only ignore files in the tree (and
+        // above it, up to the repository root) decide, so every machine checks the same files.
+        .git_global(false)
         .filter_entry(|entry| entry.file_name() != ".git")
         .build();
     for entry in walker {

@@ -72,7 +72,10 @@ impl Project {
             Some((config, _)) => config.clone(),
             None => {
                 let root = repository_root(&dir);
-                let (config, sources) = discover(&dir, root.as_deref(), &|path: &Path| read_config(path));
+                // Symlinked configuration files may lead anywhere in the repository, not out of it.
+                let bound = root.clone().unwrap_or_else(|| dir.clone());
+                let read = |path: &Path| read_discovered_config(path, &bound);
+                let (config, sources) = discover(&dir, root.as_deref(), &read);
                 self.report(&sources);
                 config
             }
@@ -146,6 +149,20 @@ fn nearest_go_root(dir: &Path, limit: Option<&Path>) -> Option<PathBuf> {
         .last()
         .or_else(|| dir.ancestors().take_while(within).find(|a| a.join("go.mod").is_file()))
         .map(Path::to_path_buf)
+}
+
+/// A configuration file found by discovery: a symlink leading out of `bound` (the repository, or
+/// the Dockerfile's directory outside any) is not followed, as in the Go workspace. `--config`
+/// names a file, and is read as named.
+fn read_discovered_config(path: &Path, bound: &Path) -> Option<String> {
+    let real = path.canonicalize().ok()?;
+    if !real.starts_with(bound)
+        && path.parent().and_then(|dir| dir.canonicalize().ok()).is_none_or(|dir| !real.starts_with(dir))
+    {
+        tracing::warn!("not reading {}: leads outside the repository", path.display());
+        return None;
+    }
+    read_config(path)
 }
 
 fn read_config(path: &Path) -> Option<String> {

@@ -69,13 +69,19 @@ pub(crate) struct LspClient {
 impl LspClient {
     /// Starts `gantry lsp --stdio` without initializing it.
     pub(crate) fn spawn() -> LspClient {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gantry"))
-            .args(["lsp", "--stdio"])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gantry"));
+        command.args(["lsp", "--stdio"]);
+        LspClient::spawn_command(command)
+    }
+
+    /// Starts a command that runs the server on its stdio (e.g. under `strace`).
+    pub(crate) fn spawn_command(mut command: Command) -> LspClient {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("cannot start `gantry lsp --stdio`");
+            .expect("cannot start the language server");
         let stdin = child.stdin.take().expect("piped stdin");
         let (writes, to_write) = mpsc::channel();
         let stdin_thread = thread::spawn(move || write_all(stdin, &to_write));
