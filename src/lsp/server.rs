@@ -24,11 +24,13 @@ use crate::workspace::Workspace;
 pub(super) struct Server {
     client: Client,
     state: Arc<State>,
+    /// The client accepts `changeAnnotations` in workspace edits (the conversion's preview).
+    change_annotations: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Server {
     pub(super) fn new(client: Client, state: Arc<State>) -> Server {
-        Server { client, state }
+        Server { client, state, change_annotations: Arc::default() }
     }
 
     /// Computes and publishes diagnostics for the document's current version.
@@ -233,6 +235,66 @@ impl Server {
     }
 }
 
+/// "Convert to multi-stage build" (one per program and runtime image), each a single edit replacing
+/// the whole document; with a change annotation (the preview's description) when the client
+/// supports them. Computed only for single-stage golang files.
+fn conversion_actions(
+    uri: &Uri,
+    snapshot: &Snapshot,
+    facts: Option<&crate::rules::GoFacts>,
+    annotations: bool,
+) -> Vec<CodeActionOrCommand> {
+    if !ide::is_convertible(&snapshot.parse) {
+        return Vec::new();
+    }
+    let Ok(found) = ide::conversions(&snapshot.parse, facts, &ide::ConvertOptions::default()) else {
+        return Vec::new();
+    };
+    let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+    let whole = converter.range(TextRange::new(0, snapshot.parse.text().len()));
+    found
+        .into_iter()
+        .map(|conversion| {
+            let edit = TextEdit { range: whole, new_text: conversion.text };
+            let edit = if annotations {
+                let id = "gantry.convert".to_string();
+                let mut description = "Replaces the file with a builder stage and a runtime stage.".to_string();
+                for note in &conversion.notes {
+                    description.push_str("\n- ");
+                    description.push_str(note);
+                }
+                let annotation = ChangeAnnotation {
+                    label: conversion.title.clone(),
+                    needs_confirmation: Some(false),
+                    description: Some(description),
+                };
+                WorkspaceEdit {
+                    document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri: uri.clone(),
+                            version: Some(snapshot.version),
+                        },
+                        edits: vec![OneOf::Right(AnnotatedTextEdit { text_edit: edit, annotation_id: id.clone() })],
+                    }])),
+                    change_annotations: Some([(id, annotation)].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }
+            } else {
+                WorkspaceEdit {
+                    changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }
+            };
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: conversion.title,
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                edit: Some(edit),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
+}
+
 /// The related places of a finding as LSP locations; places in other files are converted with
 /// those files' text as it is on disk.
 fn related_information(
@@ -362,7 +424,11 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::from(FIX_ALL_KIND)]),
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(FIX_ALL_KIND),
+                CodeActionKind::REFACTOR_REWRITE,
+            ]),
             ..CodeActionOptions::default()
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -455,6 +521,9 @@ impl LanguageServer for Server {
             .and_then(|s| s.hierarchical_document_symbol_support)
             .unwrap_or(false);
         let workspace = params.capabilities.workspace.as_ref();
+        let annotations =
+            workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.change_annotation_support.as_ref());
+        self.change_annotations.store(annotations.is_some(), Ordering::Relaxed);
         let publish = params.capabilities.text_document.as_ref().and_then(|t| t.publish_diagnostics.as_ref());
         self.state.set_negotiated(Negotiated {
             encoding,
@@ -637,6 +706,7 @@ impl LanguageServer for Server {
             })
         };
         let (quick_fixes, fix_all) = (wants("quickfix"), wants(FIX_ALL_KIND));
+        let (rewrite, annotations) = (wants("refactor.rewrite"), self.change_annotations.load(Ordering::Relaxed));
         Ok(guarded("codeAction", || {
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
@@ -649,7 +719,7 @@ impl LanguageServer for Server {
             if fix_all {
                 actions.extend(ide::fix_all(&snapshot.parse, &config, facts.as_ref()));
             }
-            actions
+            let mut response: Vec<CodeActionOrCommand> = actions
                 .into_iter()
                 .map(|action| {
                     let edits = action
@@ -676,7 +746,11 @@ impl LanguageServer for Server {
                         ..CodeAction::default()
                     })
                 })
-                .collect()
+                .collect();
+            if rewrite {
+                response.extend(conversion_actions(&uri, &snapshot, facts.as_ref(), annotations));
+            }
+            response
         }))
     }
 

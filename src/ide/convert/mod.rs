@@ -120,7 +120,7 @@ pub fn conversions(
     let mut found = Vec::new();
     let mut refused = None;
     for target in &targets {
-        let (builder, needs, mut notes) = decide(&plan, go, target);
+        let (builder, needs, notes) = decide(&plan, go, target);
         let flavors = match options.runtime {
             Some(flavor) => vec![flavor],
             None if builder.cgo => match builder.golang.variant {
