@@ -70,17 +70,22 @@ pub(super) fn go_signature(parse: &Parse, index: usize, offset: usize) -> Option
     let script = run_script(parse.text(), parse.dockerfile(), index)?;
     let command = command_at(parse.text(), &script.commands, offset)?;
     let go = GoCommand::from_shell(command)?;
-    let (name, positional, positional_doc) = match go.subcommand {
-        GoSubcommand::Build => ("build", "[<packages>]", "The packages to build: `./cmd/app`, `.`, `./...`."),
+    // The positional parameters with what they are.
+    let (name, positional): (&str, &[(&str, &str)]) = match go.subcommand {
+        GoSubcommand::Build => ("build", &[("[<packages>]", "The packages to build: `./cmd/app`, `.`, `./...`.")]),
         GoSubcommand::Install => (
             "install",
-            "<packages|pkg@version>",
-            "The programs to install into GOBIN; `pkg@version` installs a tool without touching go.mod.",
+            &[(
+                "<packages|pkg@version>",
+                "The programs to install into GOBIN; `pkg@version` installs a tool without touching go.mod.",
+            )],
         ),
         GoSubcommand::Run => (
             "run",
-            "<package|files.go> [<arguments>...]",
-            "The main package to compile and run, then the arguments the program gets.",
+            &[
+                ("<package|files.go>", "The main package to compile and run: a directory or its .go files."),
+                ("[<arguments>...]", "What the program gets as its arguments; flags after the package are its own."),
+            ],
         ),
         _ => return None,
     };
@@ -101,18 +106,24 @@ pub(super) fn go_signature(parse: &Parse, index: usize, offset: usize) -> Option
         }
         parameters.push((start, label.len()));
     }
-    label.push(' ');
-    let positional_start = label.len();
-    label += positional;
-    parameters.push((positional_start, label.len()));
-    let positional_index = parameters.len() - 1;
-
+    for (parameter, _) in positional {
+        label.push(' ');
+        let start = label.len();
+        label += parameter;
+        parameters.push((start, label.len()));
+    }
     let (active_parameter, documentation) = match active_flag(parse.text(), &go, offset) {
         Some(flag_name) => match shown.iter().position(|f| f.name == flag_name) {
             Some(i) => (Some(i), Some(shown[i].doc.to_string())),
             None => (None, other_flag_doc(flag_name)),
         },
-        None if offset > go.subcommand_range.end => (Some(positional_index), Some(positional_doc.to_string())),
+        None if offset > go.subcommand_range.end => {
+            // `go run pkg args…`: past the package, the program's arguments.
+            let past_package = go.packages.iter().any(|w| w.range.end < offset)
+                || go.program_args.iter().any(|w| w.range.start < offset);
+            let slot = if past_package { positional.len() - 1 } else { 0 };
+            (Some(shown.len() + slot), positional.get(slot).map(|(_, doc)| doc.to_string()))
+        }
         None => (None, None),
     };
     Some(Signature { label, parameters, active_parameter, documentation })
