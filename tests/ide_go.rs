@@ -148,10 +148,7 @@ fn signature_fixtures() {
                 for &(start, end) in &signature.parameters {
                     assert!(start <= end && end <= signature.label.len(), "{name}: a parameter outside the label");
                 }
-                format!(
-                    "{}\nactive: {active:?}\ndocumentation: {:?}\n",
-                    signature.label, signature.documentation
-                )
+                format!("{}\nactive: {active:?}\ndocumentation: {:?}\n", signature.label, signature.documentation)
             }
         };
         insta::assert_snapshot!(format!("signature-{name}"), shown, &text);
