@@ -8,9 +8,11 @@
 
 mod check;
 mod checkstyle;
+mod convert;
 mod discover;
 pub mod docs;
 mod explain;
+mod fix;
 mod github;
 mod json;
 mod location;
@@ -18,6 +20,7 @@ mod project;
 mod render;
 mod sarif;
 mod select;
+mod write;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -67,6 +70,20 @@ enum Command {
         after_long_help = CHECK_AFTER_HELP
     )]
     Check(CheckArgs),
+    /// Apply the fixes of the findings to Dockerfiles, in place
+    #[command(
+        after_help = "Exit status: 0 if no finding left reaches --fail-level, 1 if one does, \
+                      2 on usage errors, refused files or I/O errors. See --help for details.",
+        after_long_help = fix::FIX_AFTER_HELP
+    )]
+    Fix(fix::FixArgs),
+    /// Rewrite a single-stage Go Dockerfile as a multi-stage build
+    #[command(
+        after_help = "Exit status: 0 if the conversion was printed or written, 2 on usage errors, refused \
+                      files or I/O errors. See --help for details.",
+        after_long_help = convert::CONVERT_AFTER_HELP
+    )]
+    Convert(convert::ConvertArgs),
     /// Show the documentation of a rule
     #[command(
         long_about = "Show the documentation of a rule: its name, default severity, reference page, and what it \
@@ -243,6 +260,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Lsp(LspArgs { stdio: _ }) => crate::lsp::run_stdio(),
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Fix(args) => ExitCode::from(fix::run(&args)),
+        Command::Convert(args) => ExitCode::from(convert::run(&args)),
         Command::Rule(args) => ExitCode::from(explain::rule(&args.code)),
         Command::Rules(args) => ExitCode::from(explain::rules(args.format)),
     }
