@@ -14,7 +14,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert::Converter;
 use super::document::Document;
 use super::position::{Encoding, offset};
-use super::state::{Negotiated, Snapshot, State};
+use super::state::{Computed, Negotiated, Snapshot, State};
 use crate::ide;
 use crate::rules::ConfigSource;
 use crate::syntax::TextRange;
@@ -50,46 +50,42 @@ impl Server {
     /// change handler would compute the same latest version: unless `again` (the settings or the
     /// workspace changed), a version that another handler already computes or computed is skipped.
     async fn publish_version(&self, uri: Uri, again: bool) {
+        let _checking = self.state.checking.lock().await;
         let Some(snapshot) = self.state.snapshot(&uri) else { return };
         if !self.state.claim_publish(&uri, snapshot.version, again) {
             return;
         }
-        let negotiated = self.state.negotiated();
-        // Settings may change while computing (a `workspace/configuration` answer racing a didOpen);
-        // then compute again rather than publish what the old settings said.
         let facts = self.go_facts(&uri);
-        let (diagnostics, sources) = loop {
-            let generation = self.state.config.generation();
-            let (config, sources) = self.state.config.for_document(&uri);
-            let Some(diagnostics) = guarded("diagnostics", || {
-                let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
-                ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref())
-                    .iter()
-                    .map(|d| {
-                        let mut converted = converter.diagnostic(d, &negotiated);
-                        if negotiated.related_information && !d.related.is_empty() {
-                            converted.related_information =
-                                Some(related_information(&uri, &converter, d, facts.as_ref()));
-                        }
-                        converted
-                    })
-                    .collect::<Vec<_>>()
-            }) else {
-                return;
-            };
-            if self.state.config.generation() == generation {
-                break (diagnostics, sources);
-            }
-        };
+        // Checked on a blocking thread, so that the runtime's workers stay free to answer
+        // completion, hover and every other request while the rules run.
+        let (state, version, checked_uri) = (self.state.clone(), snapshot.version, uri.clone());
+        let computed =
+            tokio::task::spawn_blocking(move || check_snapshot(&state, &checked_uri, &snapshot, facts.as_ref())).await;
+        let Ok(Some((diagnostics, sources))) = computed else { return };
         self.publish_config_problems(&sources).await;
         // Checked and sent under one lock, so that publications leave in version order even when
         // two publish tasks finish together.
         let _sending = self.state.publish_order.lock().await;
         // A newer change may have arrived while computing: its own publish will follow.
-        if self.state.version(&uri) != Some(snapshot.version) {
+        if self.state.version(&uri) != Some(version) {
             return;
         }
-        self.client.publish_diagnostics(uri, diagnostics, Some(snapshot.version)).await;
+        self.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    }
+
+    /// The findings for a snapshot: those published for its version when they are kept (the
+    /// common case: the editor asks about what it shows), else checked now.
+    fn findings(
+        &self,
+        uri: &Uri,
+        snapshot: &Snapshot,
+        config: &crate::rules::Config,
+        facts: Option<&crate::rules::GoFacts>,
+    ) -> Arc<Vec<crate::rules::Diagnostic>> {
+        let generation = self.state.config.generation();
+        self.state
+            .diagnostics(uri, snapshot.version, generation)
+            .unwrap_or_else(|| Arc::new(ide::diagnostics_for(&snapshot.parse, config, facts)))
     }
 
     /// Shows problems in gantry.toml / .hadolint.yaml as diagnostics on those files, and clears
@@ -232,6 +228,42 @@ impl Server {
             tracing::warn!("{request} for a document that is not open: {}", uri.as_str());
         }
         snapshot
+    }
+}
+
+/// Checks a snapshot and converts the findings; keeps them for hover and code actions. Settings may
+/// change while computing (a `workspace/configuration` answer racing a didOpen): then it computes
+/// again rather than publish what the old settings said. `None` if the rules panicked.
+fn check_snapshot(
+    state: &State,
+    uri: &Uri,
+    snapshot: &Snapshot,
+    facts: Option<&crate::rules::GoFacts>,
+) -> Option<(Vec<Diagnostic>, Arc<Vec<ConfigSource>>)> {
+    let negotiated = state.negotiated();
+    loop {
+        let generation = state.config.generation();
+        let (config, sources) = state.config.for_document(uri);
+        let (found, converted) = guarded("diagnostics", || {
+            let found = ide::diagnostics_for(&snapshot.parse, &config, facts);
+            let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
+            let converted = found
+                .iter()
+                .map(|d| {
+                    let mut converted = converter.diagnostic(d, &negotiated);
+                    if negotiated.related_information && !d.related.is_empty() {
+                        converted.related_information = Some(related_information(uri, &converter, d, facts));
+                    }
+                    converted
+                })
+                .collect::<Vec<_>>();
+            (found, converted)
+        })?;
+        if state.config.generation() == generation {
+            let diagnostics = Arc::new(found);
+            state.remember_diagnostics(uri, Computed { version: snapshot.version, generation, diagnostics });
+            return Some((converted, sources));
+        }
     }
 }
 
@@ -579,8 +611,12 @@ impl LanguageServer for Server {
                 server.client.show_message(MessageType::WARNING, format!("gantry: {}", problem.message)).await;
             }
             server.register_watchers().await;
-            server.pull_settings().await;
-            server.republish_all().await;
+            // Only pulled settings can change what was published; without them a republish would
+            // only send every open document's diagnostics a second time.
+            if server.state.negotiated().pull_configuration {
+                server.pull_settings().await;
+                server.republish_all().await;
+            }
         });
     }
 
@@ -711,7 +747,7 @@ impl LanguageServer for Server {
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
             let end = offset(&snapshot.rope, params.range.end, snapshot.encoding).max(start);
-            let diagnostics = ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref());
+            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref());
             let mut actions = Vec::new();
             if quick_fixes {
                 actions.extend(ide::code_actions(&snapshot.parse, &diagnostics, TextRange::new(start, end)));
@@ -762,7 +798,7 @@ impl LanguageServer for Server {
         let position = params.text_document_position_params.position;
         let found = guarded("hover", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
-            let diagnostics = ide::diagnostics_for(&snapshot.parse, &config, facts.as_ref());
+            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref());
             ide::hover(&snapshot.parse, &diagnostics, at, facts.as_ref()).map(|hover| {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                 Hover {

@@ -5,7 +5,7 @@
 //! a cheap snapshot and compute without the lock.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{SemanticToken, Uri};
@@ -14,6 +14,7 @@ use super::config::ConfigStore;
 use super::document::Document;
 use super::position::Encoding;
 use super::workspaces::Workspaces;
+use crate::rules::Diagnostic;
 use crate::syntax::Parse;
 
 /// What the client told us in `initialize`.
@@ -37,6 +38,14 @@ pub(super) struct Negotiated {
     pub(super) completion_snippets: bool,
 }
 
+/// The diagnostics computed for one version of a document under one configuration generation.
+#[derive(Clone)]
+pub(super) struct Computed {
+    pub(super) version: i32,
+    pub(super) generation: u64,
+    pub(super) diagnostics: Arc<Vec<Diagnostic>>,
+}
+
 /// A read-only view of one document at one version.
 #[derive(Clone)]
 pub(super) struct Snapshot {
@@ -55,12 +64,18 @@ pub(super) struct State {
     pub(super) workspaces: Workspaces,
     /// Held while checking a version and sending its diagnostics (see `Server::publish_version`).
     pub(super) publish_order: tokio::sync::Mutex<()>,
+    /// Held while the rules run: one check at a time, so that a burst of changes queues rather than
+    /// starting one check per keystroke, and the next check in line takes the newest text.
+    pub(super) checking: tokio::sync::Mutex<()>,
     /// Per document, the newest version whose diagnostics are being computed or were published.
     claimed: Mutex<HashMap<Uri, i32>>,
     /// Configuration files that currently have diagnostics published, so they can be cleared.
     config_files_with_problems: Mutex<HashSet<Uri>>,
     /// Per document, the last semantic tokens sent and their result id, for delta requests.
     pub(super) semantic_tokens: Mutex<HashMap<Uri, (String, Vec<SemanticToken>)>>,
+    /// Per document, the diagnostics last published: hover and code actions on that version reuse
+    /// them instead of checking the file again.
+    computed: Mutex<HashMap<Uri, Computed>>,
 }
 
 impl State {
@@ -95,6 +110,7 @@ impl State {
     pub(super) fn close(&self, uri: &Uri) -> bool {
         self.claimed.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
         self.semantic_tokens.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
+        self.computed.lock().unwrap_or_else(PoisonError::into_inner).remove(uri);
         self.write().remove(uri).is_some()
     }
 
@@ -133,6 +149,20 @@ impl State {
                 true
             }
         }
+    }
+
+    /// Keeps the diagnostics computed for a version (unless newer ones are kept already).
+    pub(super) fn remember_diagnostics(&self, uri: &Uri, computed: Computed) {
+        let mut all = self.computed.lock().unwrap_or_else(PoisonError::into_inner);
+        if all.get(uri).is_none_or(|k| (k.version, k.generation) <= (computed.version, computed.generation)) {
+            all.insert(uri.clone(), computed);
+        }
+    }
+
+    /// The diagnostics kept for exactly this version and configuration generation.
+    pub(super) fn diagnostics(&self, uri: &Uri, version: i32, generation: u64) -> Option<Arc<Vec<Diagnostic>>> {
+        let all = self.computed.lock().unwrap_or_else(PoisonError::into_inner);
+        all.get(uri).filter(|c| c.version == version && c.generation == generation).map(|c| c.diagnostics.clone())
     }
 
     pub(super) fn open_documents(&self) -> Vec<Uri> {
