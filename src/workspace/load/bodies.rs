@@ -11,10 +11,13 @@ use super::Workspace;
 use super::index::Facts;
 use crate::workspace::model::Package;
 
-/// Full packages by directory, each with the index entry it was read for.
+/// A package read in full, with the index entry (header facts) it was read for.
+type ReadFor = (Arc<Package>, Arc<Package>);
+
+/// Full packages by directory.
 #[derive(Default)]
 pub(crate) struct Bodies {
-    packages: Mutex<HashMap<String, (Arc<Package>, Arc<Package>)>>,
+    packages: Mutex<HashMap<String, ReadFor>>,
 }
 
 /// The full packages known so far, sorted by directory; `complete` once every package of a

@@ -17,14 +17,17 @@ pub struct DirEntry {
     pub is_dir: bool,
 }
 
-/// Listings by relative directory, with the modification time they were read at.
+/// A directory's entries and the modification time they were read at.
+type Listing = (Option<SystemTime>, Arc<[DirEntry]>);
+
+/// Listings by relative directory.
 #[derive(Default)]
 pub(crate) struct Listings {
-    entries: Mutex<HashMap<String, (Option<SystemTime>, Arc<[DirEntry]>)>>,
+    entries: Mutex<HashMap<String, Listing>>,
 }
 
 impl Listings {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<SystemTime>, Arc<[DirEntry]>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Listing>> {
         // Entries are inserted whole: a panic elsewhere cannot leave one half-written.
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
