@@ -50,16 +50,21 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             let Some((last, earlier)) = found.split_last() else { continue };
             for instruction in earlier {
                 let name = keyword.as_str();
+                let removed = whole_lines(context.text, instruction.range);
+                // Comment lines between its continuation lines are the user's notes, not the
+                // instruction: they stay.
+                let kept: String = context
+                    .text
+                    .get(removed.as_range())
+                    .unwrap_or("")
+                    .split_inclusive('\n')
+                    .filter(|line| line.trim_start().starts_with('#'))
+                    .collect();
                 sink.report(
                     instruction.keyword_range,
                     format!("this {name} has no effect: the {name} on line {} replaces it", line(last.range.start)),
                 )
-                .with_fix(
-                    format!("Remove the ineffective {name}"),
-                    whole_lines(context.text, instruction.range),
-                    "",
-                    false,
-                );
+                .with_fix(format!("Remove the ineffective {name}"), removed, kept, false);
             }
         }
     }
