@@ -320,3 +320,60 @@ fn generated_single_stage_files_convert_cleanly() {
     assert!(failures.is_empty(), "seed {seed:#x}:\n{}", failures.join("\n"));
     assert!(converted >= 300, "only {converted} conversions were checked");
 }
+
+#[test]
+fn options_pick_one_program_and_runtime() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert");
+    let case = fixtures.join("several-cmds");
+    let go = facts_for(&case);
+    let parse = syntax::parse(&fs::read_to_string(case.join("Dockerfile")).unwrap());
+    let options = ConvertOptions { runtime: Some(RuntimeFlavor::Scratch), package: Some("cmd/worker".into()) };
+    let found = conversions(&parse, Some(&go), &options).unwrap();
+    let summary: Vec<(&str, RuntimeFlavor)> = found.iter().map(|c| (c.package.as_str(), c.runtime)).collect();
+    assert_eq!(summary, [("./cmd/worker", RuntimeFlavor::Scratch)]);
+    assert!(found[0].text.contains("-o /out/worker ./cmd/worker") && found[0].text.contains("FROM scratch"));
+    let unknown = ConvertOptions { runtime: None, package: Some("./cmd/missing".into()) };
+    let error = conversions(&parse, Some(&go), &unknown).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot convert to a multi-stage build: `./cmd/missing` is not one of the programs this Dockerfile can build"
+    );
+
+    let case = fixtures.join("cgo-sqlite");
+    let go = facts_for(&case);
+    let parse = syntax::parse(&fs::read_to_string(case.join("Dockerfile")).unwrap());
+    let scratch = ConvertOptions { runtime: Some(RuntimeFlavor::Scratch), package: None };
+    let error = conversions(&parse, Some(&go), &scratch).unwrap_err();
+    assert!(error.to_string().contains("needs the C library"), "{error}");
+}
+
+/// Every Dockerfile of the other fixture suites (valid or not, single-stage or not): the conversion
+/// never panics, and what it writes parses.
+#[test]
+fn any_fixture_converts_or_is_refused() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut pending = vec![fixtures];
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains("Dockerfile")) {
+                files.push(path);
+            }
+        }
+    }
+    let mut converted = 0;
+    for file in &files {
+        let Ok(text) = fs::read_to_string(file) else { continue };
+        let parse = syntax::parse(&text);
+        let Ok(found) = conversions(&parse, None, &ConvertOptions::default()) else { continue };
+        for conversion in found {
+            converted += 1;
+            let output = syntax::parse(&conversion.text);
+            assert!(output.errors().is_empty(), "{}: {:?}\n{}", file.display(), output.errors(), conversion.text);
+        }
+    }
+    assert!(files.len() > 100 && converted > 10, "{} files, {converted} conversions", files.len());
+}

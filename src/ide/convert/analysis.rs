@@ -313,6 +313,18 @@ fn copy(
     text: &str,
     sources_seen: &mut bool,
 ) {
+    if !instruction.heredocs.is_empty() {
+        // A file written inline (a script, a config): kept as written, in the builder, where the
+        // RUNs that may use it are.
+        let line =
+            Line::new(text.get(instruction.range.as_range()).unwrap_or_default().trim_end()).with_comments(comments);
+        if *sources_seen {
+            plan.builder_late.push(line)
+        } else {
+            plan.builder_early.push(line)
+        }
+        return;
+    }
     let Some(step) = stage.copies.iter().find(|c| c.instruction == index) else {
         plan.sources_comments.append(&mut comments);
         return;
@@ -335,7 +347,12 @@ fn copy(
     }
     if paths.len() == step.sources.len() && !paths.iter().any(|p| is_go_source(p)) {
         // Files that are not Go code (configs, templates, assets): the program reads them at run time.
-        plan.runtime.push(Line::new(format!("COPY {} {}", paths.join(" "), destination(step))).with_comments(comments));
+        let flags: Vec<&str> = instruction.flags.iter().filter_map(|f| text.get(f.range.as_range())).collect();
+        let flags = if flags.is_empty() { String::new() } else { format!("{} ", flags.join(" ")) };
+        let keyword = if step.is_add { "ADD" } else { "COPY" };
+        plan.runtime.push(
+            Line::new(format!("{keyword} {flags}{} {}", paths.join(" "), destination(step))).with_comments(comments),
+        );
         return;
     }
     *sources_seen = true;
@@ -452,6 +469,7 @@ fn start(entrypoint: Option<(usize, Vec<String>, bool)>, cmd: Option<(usize, Vec
         (_, Some((_, cmd, _))) => (cmd, Vec::new()),
         _ => return Start::Unknown,
     };
+    let Some(words) = unwrap_shell(words) else { return Start::Unknown };
     let Some(first) = words.first() else { return Start::Unknown };
     let program = first.rsplit('/').next().unwrap_or(first);
     if program == "go" {
@@ -462,7 +480,22 @@ fn start(entrypoint: Option<(usize, Vec<String>, bool)>, cmd: Option<(usize, Vec
             _ => Start::Unknown,
         };
     }
-    Start::Program { path: first.clone(), args: words[1..].to_vec(), default_args }
+    Start::Program { path: first.clone(), args: words.get(1..).unwrap_or_default().to_vec(), default_args }
+}
+
+/// The command a start command really runs: through `sh -c '…'` and `exec`; `None` when the
+/// shell text is more than a plain command.
+fn unwrap_shell(mut words: Vec<String>) -> Option<Vec<String>> {
+    let is_shell = |word: &str| matches!(word.rsplit('/').next().unwrap_or(word), "sh" | "bash" | "ash" | "dash");
+    if words.len() >= 3 && is_shell(&words[0]) && words[1] == "-c" {
+        let mut inner = simple_words(&words[2])?;
+        inner.extend(words.drain(3..));
+        words = inner;
+    }
+    if words.first().is_some_and(|w| w == "exec") {
+        words.remove(0);
+    }
+    Some(words)
 }
 
 /// Comment lines by the instruction they describe (the next one); `usize::MAX` for comments after

@@ -57,6 +57,10 @@ pub(super) fn golang_image(
     let mut variant = plan.golang.variant;
     if cgo {
         variant = match variant {
+            // The runtime is the same Alpine release: pin it, so musl stays the same on both sides.
+            Variant::Alpine { version: Some(version), .. } if alpine_has_compiler => {
+                Variant::Alpine { version: Some(version), pinned: true }
+            }
             Variant::Alpine { .. } if alpine_has_compiler => variant,
             Variant::Debian { release: Some(release), .. } if release >= DebianRelease::Bookworm => {
                 Variant::Debian { release: Some(release), pinned: true }

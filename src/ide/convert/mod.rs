@@ -208,6 +208,22 @@ fn decide(plan: &Plan, go: Option<&GoFacts>, target: &Target) -> (Builder, Optio
             plan.installed.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
         ));
     }
+    if let analysis::Start::Program { path, .. } = &plan.start
+        && path.rsplit('/').next() != Some(target.name.as_str())
+    {
+        notes.push(format!(
+            "The old start command ran `{path}`; the new image starts `{}` directly: check that nothing else \
+             was needed at start-up.",
+            target.name
+        ));
+    }
+    if target.args.iter().chain(&target.default_args).any(|arg| arg.contains('$')) {
+        notes.push(
+            "The program's arguments refer to variables, which an exec-form ENTRYPOINT does not expand: pass the \
+             values in so many words, or read them from the environment in the program."
+                .into(),
+        );
+    }
     let builder = if cgo { probe(true) } else { static_builder };
     if let Some(needs) = &needs
         && let Some(reason) = &needs.tls

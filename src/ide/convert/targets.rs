@@ -78,6 +78,12 @@ pub(super) fn targets(plan: &Plan, go: Option<&GoFacts>) -> Vec<Target> {
             .and_then(|o| o.rsplit('/').next())
             .map(sanitise)
             .unwrap_or_else(|| program_name(go, &packages));
+        // Arguments belong to the program only when the old start command ran it.
+        let runs_it = match &plan.start {
+            Start::Program { path, .. } => path.rsplit('/').next() == Some(name.as_str()),
+            _ => true,
+        };
+        let (args, default_args) = if runs_it { (args, default_args) } else { (Vec::new(), Vec::new()) };
         return vec![Target { packages, name, invocation: old.clone(), args, default_args }];
     }
     let mut found: Vec<Target> = main_packages(go)
@@ -97,8 +103,14 @@ pub(super) fn targets(plan: &Plan, go: Option<&GoFacts>) -> Vec<Target> {
     // A CMD that names one of the programs picks it.
     if let Start::Program { path, .. } = &plan.start {
         let started = path.rsplit('/').next().unwrap_or(path);
-        if let Some(chosen) = found.iter().position(|t| t.name == started) {
-            found = vec![found.swap_remove(chosen)];
+        match found.iter().position(|t| t.name == started) {
+            Some(chosen) => found = vec![found.swap_remove(chosen)],
+            None => {
+                for target in &mut found {
+                    target.args.clear();
+                    target.default_args.clear();
+                }
+            }
         }
     }
     found
