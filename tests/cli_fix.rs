@@ -159,6 +159,23 @@ fn fixing_every_rule_fixture_leaves_no_safe_fix_and_a_second_run_changes_nothing
 }
 
 #[test]
+fn fixing_every_rule_fixture_with_unsafe_leaves_no_fix_at_all() {
+    let fixtures = all_rule_fixtures();
+    let files: Vec<(&str, &[u8])> = fixtures.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())).collect();
+    let tree = TempTree::new("fixpoint-unsafe", &files);
+    let first = run_in(&tree.0, &["fix", "--unsafe", "."]);
+    assert_ne!(first.code, 2, "{}", first.stderr);
+    assert!(!first.stdout.contains("left over"), "{}", first.stdout);
+    let fixed = tree.snapshot();
+    for safe in [true, false] {
+        assert_eq!(findings_with_fixes(&tree.0, &["."], safe), [], "fixes left after gantry fix --unsafe");
+    }
+    let second = run_in(&tree.0, &["fix", "--unsafe", "."]);
+    assert!(applied_counts(&second.stdout).iter().all(|(_, n)| *n == 0), "{}", second.stdout);
+    assert!(tree.snapshot() == fixed, "the second run changed files");
+}
+
+#[test]
 fn unsafe_applies_the_reviewed_fixes_too() {
     let codes = ["JSONArgsRecommended", "DL3020", "DL3027"];
     let fixtures: Vec<(String, Vec<u8>)> = codes.iter().map(|c| (format!("{c}.Dockerfile"), rule_fixture(c))).collect();

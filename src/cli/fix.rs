@@ -164,7 +164,15 @@ fn fix_file(path: &Path, config: &Config, facts: Option<&GoFacts>, args: &FixArg
     let (fixed, applied) = crate::ide::fix_all_text(&parse, config, facts, args.include_unsafe);
     let text = keep_line_endings(&original.text, fixed);
     let applied = if text == original.text { 0 } else { applied };
-    let remaining = crate::ide::diagnostics_for(&syntax::parse(&text), config, facts);
+    let fixed_parse = syntax::parse(&text);
+    // A fix must never break the file; if one did (a rule's bug), write nothing rather than damage.
+    if !fixed_parse.errors().is_empty() {
+        return Err(format!(
+            "{}: the fixes would introduce syntax errors, so nothing was written (please report this as a bug)",
+            path.display()
+        ));
+    }
+    let remaining = crate::ide::diagnostics_for(&fixed_parse, config, facts);
     let fail_level = args.fail_level.map(FailLevel::severity).or(config.fail_level).unwrap_or(Severity::Warning);
     let applicable = |d: &&Diagnostic| d.fixes.iter().any(|f| f.safe || args.include_unsafe);
     Ok(Fixed {
