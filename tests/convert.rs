@@ -213,10 +213,16 @@ fn generated_dockerfile(rng: &mut fastrand::Rng) -> String {
                 .push(format!("# note {comment_count}: {}", ["why", "what", "keep this", "see docs"][rng.usize(0..4)]));
         }
     };
-    if rng.bool() {
-        lines.push("# syntax=docker/dockerfile:1".into());
-        lines.push(String::new());
+    let escape = if rng.u8(0..4) == 0 { '`' } else { '\\' };
+    match rng.u8(0..3) {
+        0 => lines.push("# syntax=docker/dockerfile:1".into()),
+        1 if escape == '`' => lines.push("# escape=`".into()),
+        _ => {}
     }
+    if escape == '`' && !lines.iter().any(|l| l.starts_with("# escape")) {
+        lines.push("# escape=`".into());
+    }
+    lines.push(String::new());
     comment(rng, &mut lines);
     if rng.bool() {
         lines.push("ARG APP_VERSION=1.0.0".into());
@@ -227,6 +233,9 @@ fn generated_dockerfile(rng: &mut fastrand::Rng) -> String {
     let workdir = ["/app", "/src", "/srv/shop", "/go/src/shop"][rng.usize(0..4)];
     comment(rng, &mut lines);
     lines.push(format!("WORKDIR {workdir}"));
+    if rng.bool() {
+        lines.push("ARG BUILD_DATE=unknown".into());
+    }
     let mut runtime: Vec<String> = vec![
         "ENV PORT=8080".into(),
         "ENV APP_ENV=production LOG_LEVEL=info".into(),
@@ -237,7 +246,13 @@ fn generated_dockerfile(rng: &mut fastrand::Rng) -> String {
         "STOPSIGNAL SIGINT".into(),
         "ENV GOFLAGS=-mod=readonly".into(),
         "ENV GOPROXY=https://proxy.golang.org,direct GREETING=hello".into(),
+        format!(
+            "LABEL org.opencontainers.image.description=\"a shop\" {escape}\n      org.opencontainers.image.licenses=MIT"
+        ),
     ];
+    if lines.iter().any(|l| l.starts_with("ARG BUILD_DATE")) {
+        runtime.push("LABEL org.opencontainers.image.created=$BUILD_DATE".into());
+    }
     rng.shuffle(&mut runtime);
     runtime.truncate(rng.usize(0..=runtime.len()));
     let module_first = rng.bool();
@@ -277,13 +292,15 @@ fn generated_dockerfile(rng: &mut fastrand::Rng) -> String {
         _ => lines.push("USER 1000".into()),
     }
     comment(rng, &mut lines);
-    let start = match (built, rng.u8(0..3)) {
+    let start = match (built, rng.u8(0..4)) {
         (false, 0) => "CMD [\"go\", \"run\", \".\"]".to_string(),
         (false, 1) => "CMD go run . --port 8080".to_string(),
-        (false, _) => "ENTRYPOINT [\"go\", \"run\", \"main.go\"]".to_string(),
+        (false, 2) => "ENTRYPOINT [\"go\", \"run\", \"main.go\"]".to_string(),
+        (false, _) => "CMD [\"sh\", \"-c\", \"go run . --port 8080\"]".to_string(),
         (true, 0) => "CMD [\"./shop\"]".to_string(),
         (true, 1) => "ENTRYPOINT [\"shop\"]\nCMD [\"--port\", \"8080\"]".to_string(),
-        (true, _) => "CMD [\"shop\", \"--verbose\"]".to_string(),
+        (true, 2) => "CMD [\"shop\", \"--verbose\"]".to_string(),
+        (true, _) => "ENTRYPOINT exec shop --verbose".to_string(),
     };
     lines.push(start);
     comment(rng, &mut lines);

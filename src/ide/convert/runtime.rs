@@ -224,6 +224,18 @@ fn healthcheck(
         ));
         return Line::new(format!("{head} CMD {}", json_array(&["/bin/sh".into(), "-c".into(), text.trim().into()])));
     };
+    if let Command::Shell { text, .. } = command
+        && facts.has_shell == Some(true)
+    {
+        // The image has a shell: the check stays as written.
+        let base = words[0].rsplit('/').next().unwrap_or(&words[0]).to_string();
+        if base != target.name && !tool_available(&base, facts, image) {
+            notes.push(format!(
+                "The HEALTHCHECK runs `{base}`, which `{image}` does not have: install it or use `wget`."
+            ));
+        }
+        return Line::new(format!("{head} CMD {}", text.trim()));
+    }
     let first = words[0].clone();
     let base = first.rsplit('/').next().unwrap_or(&first).to_string();
     let is_program = base == target.name || old_program.as_deref().is_some_and(|p| p == first);
