@@ -40,7 +40,10 @@ fn continuation_lines(count: usize) -> String {
 fn deeply_nested(depth: usize) -> Vec<(&'static str, String)> {
     let n = depth;
     vec![
-        ("variable defaults", format!("FROM alpine\nARG A={}x{}\nRUN echo $A\n", "${a:-".repeat(n), "}".repeat(n))),
+        ("variable defaults", {
+            let nested = format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+            format!("FROM alpine\nARG A={nested}\nRUN echo $A\nWORKDIR /{nested}\nFROM alpine:{nested}\n")
+        }),
         ("command substitutions", format!("FROM alpine\nRUN echo {}x{}\n", "$(".repeat(n), ")".repeat(n))),
         ("subshells", format!("FROM alpine\nRUN {}true{}\n", "(".repeat(n), ")".repeat(n))),
         ("arithmetic", format!("FROM alpine\nRUN echo $(({}1{}))\n", "(".repeat(n), ")".repeat(n))),
@@ -136,6 +139,10 @@ fn gantry_check_reads_huge_and_deep_dockerfiles_in_bounded_memory() {
     let findings: Value = serde_json::from_str(&run.stdout).expect("JSON output");
     assert!(findings.is_array());
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // The analysis bounds that deep nesting reaches are each logged, once.
+    for bound in ["shell nesting deeper than 128 levels", "variable references nested deeper than 64"] {
+        assert_eq!(run.stderr.matches(bound).count(), 1, "{bound:?} once in:\n{}", run.stderr);
+    }
     assert!(peak_mib(run.peak_kib) < 1536, "peak {} MiB", peak_mib(run.peak_kib));
 }
 

@@ -378,6 +378,14 @@ fn join_continuations(raw: &str, escape: char) -> String {
 const MAX_DEPTH: usize = 16;
 const MAX_NESTING: usize = 64;
 
+/// Says once per process that an expansion went past a bound (the value is then left unexpanded
+/// or unknown), without repeating it on every keystroke.
+fn note_limit(said: &std::sync::atomic::AtomicBool, what: &str) {
+    if !said.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!("{what}: the value is not expanded further (logged once)");
+    }
+}
+
 /// BuildKit's word expansion, over one word at a time.
 struct Expander<'a> {
     scope: &'a Scope,
@@ -452,6 +460,10 @@ impl Expander<'_> {
         }
         chars.next();
         let name = take_name(chars);
+        if self.nesting >= MAX_NESTING {
+            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            note_limit(&SAID, &format!("variable references nested deeper than {MAX_NESTING} `${{…}}`"));
+        }
         if name.is_empty() || self.nesting >= MAX_NESTING {
             return None;
         }
@@ -524,6 +536,8 @@ impl Expander<'_> {
             return None;
         };
         if self.depth >= MAX_DEPTH {
+            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            note_limit(&SAID, &format!("variables defined through more than {MAX_DEPTH} other variables"));
             return Some(raw.to_string());
         }
         let at = definition.value_range.map_or(definition.visible_from, |r| r.start);

@@ -37,6 +37,17 @@ pub(super) fn parse_tree(text: &str) -> Option<Tree> {
 /// it keeps the recursion bounded on adversarial input.
 const MAX_DEPTH: usize = 128;
 
+/// Says once per process that a script went past `MAX_DEPTH`: the log shows why some commands
+/// were not analysed, without repeating it on every keystroke.
+fn note_too_deep() {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            "shell nesting deeper than {MAX_DEPTH} levels: the commands inside are not analysed (logged once)"
+        );
+    }
+}
+
 /// Shells whose `sh <<EOF` form reads a script from the heredoc.
 pub(super) const POSIX_SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"];
 
@@ -79,6 +90,7 @@ impl<'t> Walker<'t> {
     pub(super) fn statement(&mut self, node: Node<'_>) {
         if self.enclosing.len() >= MAX_DEPTH {
             self.truncated = true;
+            note_too_deep();
             return;
         }
         match node.kind() {
@@ -150,6 +162,7 @@ impl<'t> Walker<'t> {
     fn substitutions_below(&mut self, node: Node<'_>, depth: usize) {
         if self.enclosing.len() + depth >= MAX_DEPTH {
             self.truncated = true;
+            note_too_deep();
             return;
         }
         if matches!(node.kind(), "command_substitution" | "process_substitution") {
