@@ -20,9 +20,13 @@ impl Document {
     }
 
     /// Applies the changes of one `didChange`, in order, each against the text left by the one before.
+    ///
+    /// Versions only increase (the specification says so), so a change whose version is not newer
+    /// than the document's is a duplicate or out of order: it cannot be placed, and is ignored.
     pub fn apply_changes(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent], encoding: Encoding) {
         if version <= self.version {
-            tracing::warn!("didChange version {version} does not follow {}; applying it anyway", self.version);
+            tracing::warn!("ignored didChange version {version}: the document is at version {}", self.version);
+            return;
         }
         self.version = version;
         // A whole-document change makes every change before it irrelevant: the fast path.

@@ -17,6 +17,8 @@
 mod deframe;
 mod outbox;
 
+use std::collections::HashMap;
+use std::pin::pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -42,6 +44,7 @@ mod code {
     pub(super) const INVALID_REQUEST: i64 = -32600;
     pub(super) const METHOD_NOT_FOUND: i64 = -32601;
     pub(super) const SERVER_NOT_INITIALIZED: i64 = -32002;
+    pub(super) const REQUEST_CANCELLED: i64 = -32800;
 }
 
 /// Where the session is, as far as requests are concerned.
@@ -55,6 +58,20 @@ enum Lifecycle {
     ShutDown,
 }
 
+/// What the reader and the pump share.
+#[derive(Default)]
+struct Session {
+    lifecycle: Lifecycle,
+    /// The requests passed on and not answered yet (by `id_key`), and whether each was cancelled
+    /// (then the transport has answered it, and the framework's late answer is dropped).
+    in_flight: HashMap<String, bool>,
+}
+
+/// A request id as a map key (`5` and `"5"` are different ids).
+fn id_key(id: &Value) -> String {
+    id.to_string()
+}
+
 /// Serves `service` with messages read from `input` and written to `output`, until `exit` or the
 /// end of `input`.
 pub(super) async fn serve<S, I, O>(input: I, output: O, service: LspService<S>, socket: ClientSocket)
@@ -64,24 +81,34 @@ where
     O: AsyncWrite + Unpin + Send + 'static,
 {
     let outbox = Arc::new(Outbox::default());
-    let lifecycle = Arc::new(Mutex::new(Lifecycle::default()));
+    let session = Arc::new(Mutex::new(Session::default()));
     // Duplex pipes used one way: dropping one end is the end of the stream for the other.
     let (framework_input, to_framework) = tokio::io::duplex(PIPE_BYTES);
     let (from_framework, framework_output) = tokio::io::duplex(PIPE_BYTES);
-    let reader = tokio::spawn(read_client(input, to_framework, outbox.clone(), lifecycle.clone()));
-    let pump = tokio::spawn(pump(from_framework, outbox.clone(), lifecycle));
-    let writer = tokio::spawn(write_client(output, outbox));
-    Server::new(framework_input, framework_output, socket).serve(service).await;
-    // The framework's output is closed now: the pump ends, and the writer after the queue.
-    reader.abort();
-    let _ = pump.await;
-    if tokio::time::timeout(FLUSH_AT_EXIT, writer).await.is_err() {
+    // Everything runs on this thread, as the framework does, rather than in spawned tasks: the
+    // runtime's workers may all be busy computing diagnostics, and reading the client must not
+    // wait for them.
+    let serving = Server::new(framework_input, framework_output, socket).serve(service);
+    // The pump ends when the framework's output is closed, at the end of `serve`.
+    let pumping = pump(from_framework, outbox.clone(), session.clone());
+    let mut reading = pin!(read_client(input, to_framework, outbox.clone(), session));
+    let mut session = pin!(async { tokio::join!(serving, pumping) });
+    let mut writing = pin!(write_client(output, outbox));
+    let (mut read, mut written) = (false, false);
+    loop {
+        tokio::select! {
+            _ = &mut session => break,
+            () = &mut reading, if !read => read = true,
+            () = &mut writing, if !written => written = true,
+        }
+    }
+    if !written && tokio::time::timeout(FLUSH_AT_EXIT, writing).await.is_err() {
         tracing::warn!("the client did not read the last messages; exiting without them");
     }
 }
 
 /// Reads the client's stream, answers what the framework must not see, and passes on the rest.
-async fn read_client<I, W>(mut input: I, mut framework: W, outbox: Arc<Outbox>, lifecycle: Arc<Mutex<Lifecycle>>)
+async fn read_client<I, W>(mut input: I, mut framework: W, outbox: Arc<Outbox>, session: Arc<Mutex<Session>>)
 where
     I: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -100,11 +127,15 @@ where
         deframer.push(&chunk[..read]);
         while let Some(frame) = deframer.next_frame() {
             let admission = {
-                let mut lifecycle = lifecycle.lock().unwrap_or_else(PoisonError::into_inner);
-                admit(frame, &mut lifecycle)
+                let mut session = session.lock().unwrap_or_else(PoisonError::into_inner);
+                let admission = admit(frame, &mut session.lifecycle);
+                if let Admission::Forward { tracking, .. } = &admission {
+                    track(&mut session, tracking, &outbox);
+                }
+                admission
             };
             match admission {
-                Admission::Forward { body, exit } => {
+                Admission::Forward { body, exit, .. } => {
                     let header = format!("Content-Length: {}\r\n\r\n", body.len());
                     let sent = async {
                         framework.write_all(header.as_bytes()).await?;
@@ -138,10 +169,42 @@ enum Admission {
     Forward {
         body: Vec<u8>,
         exit: bool,
+        tracking: Tracking,
     },
     /// Answer the client directly with this message.
     Answer(Vec<u8>),
     Drop,
+}
+
+/// What a message passed on means for the requests in flight.
+#[derive(Debug, PartialEq)]
+enum Tracking {
+    None,
+    /// A request with this id, to be answered.
+    Request(Value),
+    /// `$/cancelRequest` for this id.
+    Cancel(Value),
+}
+
+/// Records a request passed on, or answers a cancelled one at once: the framework only notices a
+/// cancellation between two handlers, often after the request has run, while the client waits.
+fn track(session: &mut Session, tracking: &Tracking, outbox: &Outbox) {
+    match tracking {
+        Tracking::None => {}
+        Tracking::Request(id) => {
+            session.in_flight.insert(id_key(id), false);
+        }
+        Tracking::Cancel(id) => {
+            if let Some(cancelled) = session.in_flight.get_mut(&id_key(id))
+                && !*cancelled
+            {
+                *cancelled = true;
+                tracing::debug!("request {id} cancelled");
+                let body = error_response(id, code::REQUEST_CANCELLED, "the request was cancelled");
+                outbox.push(Outgoing { body, diagnostics_for: None });
+            }
+        }
+    }
 }
 
 /// A message as the framework decodes it: exactly its untagged `Message`, so that whatever
@@ -183,25 +246,30 @@ fn admit(frame: Frame, lifecycle: &mut Lifecycle) -> Admission {
         return Admission::Answer(error_response(&Value::Null, code::PARSE_ERROR, "the message is not UTF-8"));
     };
     let request = match serde_json::from_str::<Incoming>(text) {
-        Ok(Incoming::Response(_)) => return Admission::Forward { body, exit: false },
+        Ok(Incoming::Response(_)) => return Admission::Forward { body, exit: false, tracking: Tracking::None },
         Ok(Incoming::Request(request)) => request,
         Err(error) => return invalid_message(text, &error),
     };
     let method = request.method();
     let Some(id) = request.id() else {
         // Notifications go through: the framework drops those the lifecycle does not allow.
-        return Admission::Forward { exit: method == "exit", body };
+        let tracking = match request.params().and_then(|params| params.get("id")) {
+            Some(id) if method == "$/cancelRequest" => Tracking::Cancel(id.clone()),
+            _ => Tracking::None,
+        };
+        return Admission::Forward { exit: method == "exit", body, tracking };
     };
     let id = serde_json::to_value(id).unwrap_or(Value::Null);
+    let forward = |body: Vec<u8>| Admission::Forward { body, exit: false, tracking: Tracking::Request(id.clone()) };
     let refuse = |code: i64, message: &str| {
         tracing::warn!("refused the request {method:?}: {message}");
         Admission::Answer(error_response(&id, code, message))
     };
     match (&*lifecycle, method) {
-        (_, "exit") => Admission::Forward { body, exit: true },
+        (_, "exit") => Admission::Forward { body, exit: true, tracking: Tracking::None },
         (Lifecycle::Uninitialized, "initialize") => {
             *lifecycle = Lifecycle::Initializing(id.clone());
-            Admission::Forward { body, exit: false }
+            forward(body)
         }
         (Lifecycle::Uninitialized | Lifecycle::Initializing(_), _) => {
             refuse(code::SERVER_NOT_INITIALIZED, "the server is not initialized yet")
@@ -214,9 +282,9 @@ fn admit(frame: Frame, lifecycle: &mut Lifecycle) -> Admission {
         }
         (Lifecycle::Initialized, "shutdown") => {
             *lifecycle = Lifecycle::ShutDown;
-            Admission::Forward { body, exit: false }
+            forward(body)
         }
-        (Lifecycle::Initialized, _) => Admission::Forward { body, exit: false },
+        (Lifecycle::Initialized, _) => forward(body),
     }
 }
 
@@ -266,14 +334,14 @@ struct PublicationParams {
 }
 
 /// Moves the framework's messages into the outbox as soon as they are written.
-async fn pump<R: AsyncRead + Unpin>(from_framework: R, outbox: Arc<Outbox>, lifecycle: Arc<Mutex<Lifecycle>>) {
+async fn pump<R: AsyncRead + Unpin>(from_framework: R, outbox: Arc<Outbox>, session: Arc<Mutex<Session>>) {
     let mut reader = BufReader::new(from_framework);
     loop {
         match read_framework_message(&mut reader).await {
-            Ok(Some(body)) => {
-                let diagnostics_for = observe(&body, &lifecycle);
-                outbox.push(Outgoing { body, diagnostics_for });
-            }
+            Ok(Some(body)) => match observe(&body, &session) {
+                Observed::Send { diagnostics_for } => outbox.push(Outgoing { body, diagnostics_for }),
+                Observed::AlreadyAnswered => {}
+            },
             Ok(None) => break,
             Err(error) => {
                 tracing::error!("cannot read the framework's output: {error}");
@@ -284,24 +352,41 @@ async fn pump<R: AsyncRead + Unpin>(from_framework: R, outbox: Arc<Outbox>, life
     outbox.close();
 }
 
-/// Notes the answer to `initialize`; returns the document a diagnostics publication is for.
-fn observe(body: &[u8], lifecycle: &Mutex<Lifecycle>) -> Option<String> {
-    let head: OutgoingHead = serde_json::from_slice(body).ok()?;
-    match head.method.as_deref() {
-        Some("textDocument/publishDiagnostics") => {
-            serde_json::from_slice::<Publication>(body).ok().map(|publication| publication.params.uri)
+/// What to do with a message of the framework.
+#[derive(Debug, PartialEq)]
+enum Observed {
+    /// Send it; a diagnostics publication names its document.
+    Send { diagnostics_for: Option<String> },
+    /// The answer to a request the transport already answered as cancelled.
+    AlreadyAnswered,
+}
+
+/// Notes the answers to requests (`initialize` moves the lifecycle) and names the document of a
+/// diagnostics publication.
+fn observe(body: &[u8], session: &Mutex<Session>) -> Observed {
+    let Ok(head) = serde_json::from_slice::<OutgoingHead>(body) else {
+        return Observed::Send { diagnostics_for: None };
+    };
+    match (head.method.as_deref(), &head.id) {
+        (Some("textDocument/publishDiagnostics"), _) => {
+            let uri = serde_json::from_slice::<Publication>(body).ok().map(|publication| publication.params.uri);
+            Observed::Send { diagnostics_for: uri }
         }
-        Some(_) => None,
-        None => {
-            let mut lifecycle = lifecycle.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Lifecycle::Initializing(id) = &*lifecycle
-                && head.id.as_ref() == Some(id)
+        (None, Some(id)) => {
+            let mut session = session.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Lifecycle::Initializing(initialize) = &session.lifecycle
+                && initialize == id
             {
                 // A failed `initialize` (invalid params) may be sent again.
-                *lifecycle = if head.error.is_some() { Lifecycle::Uninitialized } else { Lifecycle::Initialized };
+                session.lifecycle =
+                    if head.error.is_some() { Lifecycle::Uninitialized } else { Lifecycle::Initialized };
             }
-            None
+            match session.in_flight.remove(&id_key(id)) {
+                Some(true) => Observed::AlreadyAnswered,
+                _ => Observed::Send { diagnostics_for: None },
+            }
         }
+        _ => Observed::Send { diagnostics_for: None },
     }
 }
 
@@ -402,18 +487,62 @@ mod tests {
 
     #[test]
     fn the_answer_to_initialize_moves_the_lifecycle() {
-        let lifecycle = Mutex::new(Lifecycle::Initializing(json!(1)));
-        observe(br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"x"}}"#, &lifecycle);
-        assert_eq!(*lifecycle.lock().expect("lock"), Lifecycle::Uninitialized);
-        *lifecycle.lock().expect("lock") = Lifecycle::Initializing(json!(2));
-        observe(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#, &lifecycle);
-        assert_eq!(*lifecycle.lock().expect("lock"), Lifecycle::Initializing(json!(2)));
-        observe(br#"{"jsonrpc":"2.0","id":2,"result":{"capabilities":{}}}"#, &lifecycle);
-        assert_eq!(*lifecycle.lock().expect("lock"), Lifecycle::Initialized);
-        let uri = observe(
+        let session = Mutex::new(Session { lifecycle: Lifecycle::Initializing(json!(1)), ..Session::default() });
+        let lifecycle = |session: &Mutex<Session>| session.lock().expect("lock").lifecycle.clone();
+        observe(br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"x"}}"#, &session);
+        assert_eq!(lifecycle(&session), Lifecycle::Uninitialized);
+        session.lock().expect("lock").lifecycle = Lifecycle::Initializing(json!(2));
+        observe(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#, &session);
+        assert_eq!(lifecycle(&session), Lifecycle::Initializing(json!(2)));
+        observe(br#"{"jsonrpc":"2.0","id":2,"result":{"capabilities":{}}}"#, &session);
+        assert_eq!(lifecycle(&session), Lifecycle::Initialized);
+        let observed = observe(
             br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"file:///a","diagnostics":[]}}"#,
-            &lifecycle,
+            &session,
         );
-        assert_eq!(uri.as_deref(), Some("file:///a"));
+        assert_eq!(observed, Observed::Send { diagnostics_for: Some("file:///a".to_string()) });
+    }
+
+    #[test]
+    fn a_cancelled_request_is_answered_once() {
+        let outbox = Outbox::default();
+        let session = Mutex::new(Session { lifecycle: Lifecycle::Initialized, ..Session::default() });
+        let admit_and_track = |frame: Frame| {
+            let mut session = session.lock().expect("lock");
+            let admission = admit(frame, &mut session.lifecycle);
+            if let Admission::Forward { tracking, .. } = &admission {
+                track(&mut session, tracking, &outbox);
+            }
+        };
+        let cancel = |id: i64| {
+            let message = json!({ "jsonrpc": "2.0", "method": "$/cancelRequest", "params": { "id": id } });
+            Frame::Body(message.to_string().into_bytes())
+        };
+        admit_and_track(request(1, "textDocument/formatting"));
+        admit_and_track(request(2, "textDocument/formatting"));
+        admit_and_track(cancel(1));
+        admit_and_track(cancel(1));
+        // The framework's answers: the cancelled request's is dropped, the other's is sent.
+        assert_eq!(observe(br#"{"jsonrpc":"2.0","id":1,"result":[]}"#, &session), Observed::AlreadyAnswered);
+        let answered = observe(br#"{"jsonrpc":"2.0","id":2,"result":[]}"#, &session);
+        assert_eq!(answered, Observed::Send { diagnostics_for: None });
+        // Cancelling an answered request does nothing.
+        admit_and_track(cancel(2));
+        outbox.close();
+        let answers = drain(&outbox);
+        assert_eq!(answers.len(), 1, "{answers:?}");
+        assert_eq!(answers[0]["id"], 1);
+        assert_eq!(answers[0]["error"]["code"], -32800);
+    }
+
+    fn drain(outbox: &Outbox) -> Vec<Value> {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        runtime.block_on(async {
+            let mut out = Vec::new();
+            while let Some(body) = outbox.next().await {
+                out.push(serde_json::from_slice(&body).expect("json"));
+            }
+            out
+        })
     }
 }

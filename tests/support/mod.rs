@@ -62,6 +62,8 @@ pub(crate) struct LspClient {
     stderr: Arc<Mutex<Vec<u8>>>,
     stdout_thread: Option<JoinHandle<()>>,
     stderr_thread: Option<JoinHandle<()>>,
+    /// Closed while the client pretends to stop reading the server's stdout.
+    reading: Arc<ReadGate>,
     next_id: i64,
     status: Option<ExitStatus>,
 }
@@ -90,7 +92,9 @@ impl LspClient {
         let (tx, events) = mpsc::channel();
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let stderr_sink = stderr.clone();
-        let stdout_thread = thread::spawn(move || read_messages(stdout, &tx));
+        let reading = Arc::new(ReadGate::default());
+        let gate = reading.clone();
+        let stdout_thread = thread::spawn(move || read_messages(stdout, &tx, &gate));
         let stderr_thread = thread::spawn(move || {
             let mut chunk = [0u8; 4096];
             loop {
@@ -111,6 +115,7 @@ impl LspClient {
             stderr,
             stdout_thread: Some(stdout_thread),
             stderr_thread: Some(stderr_thread),
+            reading,
             next_id: 1,
             status: None,
             answers: std::collections::HashMap::new(),
@@ -121,6 +126,16 @@ impl LspClient {
     /// The server's process id (to read its memory use from `/proc`).
     pub(crate) fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Stops reading the server's stdout (as a stuck client does) until `resume_reading`; once
+    /// the pipe is full, the server's writes block.
+    pub(crate) fn pause_reading(&mut self) {
+        self.reading.set_open(false);
+    }
+
+    pub(crate) fn resume_reading(&mut self) {
+        self.reading.set_open(true);
     }
 
     /// From now on, leaves the server's requests unanswered.
@@ -432,6 +447,7 @@ impl LspClient {
 impl Drop for LspClient {
     fn drop(&mut self) {
         self.writes = None;
+        self.reading.set_open(true);
         if self.status.is_none() && !matches!(self.child.try_wait(), Ok(Some(_))) {
             let _ = self.child.kill();
         }
@@ -497,9 +513,31 @@ fn write_all(mut stdin: ChildStdin, writes: &Receiver<PendingWrite>) {
     }
 }
 
-fn read_messages(stdout: ChildStdout, events: &Sender<Event>) {
+/// Whether the stdout thread may read; it waits while the gate is closed.
+#[derive(Default)]
+struct ReadGate {
+    closed: Mutex<bool>,
+    changed: std::sync::Condvar,
+}
+
+impl ReadGate {
+    fn set_open(&self, open: bool) {
+        *self.closed.lock().unwrap_or_else(PoisonError::into_inner) = !open;
+        self.changed.notify_all();
+    }
+
+    fn wait_open(&self) {
+        let mut closed = self.closed.lock().unwrap_or_else(PoisonError::into_inner);
+        while *closed {
+            closed = self.changed.wait(closed).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+fn read_messages(stdout: ChildStdout, events: &Sender<Event>, gate: &ReadGate) {
     let mut reader = BufReader::new(stdout);
     loop {
+        gate.wait_open();
         let event = match read_message(&mut reader) {
             Ok(Some(message)) => Event::Message(message),
             Ok(None) => Event::Closed,
