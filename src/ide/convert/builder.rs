@@ -149,24 +149,32 @@ pub(super) fn stage(plan: &Plan, go: Option<&GoFacts>, builder: &Builder, target
     let (rel, _) = base_dir(go);
     let workdir = if rel.is_empty() { "/src".to_string() } else { format!("/src/{rel}") };
     lines.push(Line::new(format!("WORKDIR {workdir}")));
-    let mut module_comments = plan.module_comments.clone();
-    for (dir, names) in module_files(go) {
-        let sources: Vec<String> =
-            names.iter().map(|n| if dir.is_empty() { n.clone() } else { format!("{dir}/{n}") }).collect();
-        let destination = if dir.is_empty() { "/src/".to_string() } else { format!("/src/{dir}/") };
-        let destination = if destination == format!("{workdir}/") { "./".to_string() } else { destination };
+    let (module_cache, build_cache) = caches(plan);
+    // With a vendor directory (and no go.work) the build reads modules from it: nothing to download.
+    let vendored =
+        go.is_some_and(|g| g.context.work.is_none() && g.context.module.as_ref().is_some_and(|m| m.has_vendor_dir));
+    let mut sources_comments = plan.sources_comments.clone();
+    if vendored {
+        sources_comments.splice(0..0, plan.module_comments.iter().chain(&plan.download_comments).cloned());
+    } else {
+        let mut module_comments = plan.module_comments.clone();
+        for (dir, names) in module_files(go) {
+            let sources: Vec<String> =
+                names.iter().map(|n| if dir.is_empty() { n.clone() } else { format!("{dir}/{n}") }).collect();
+            let destination = if dir.is_empty() { "/src/".to_string() } else { format!("/src/{dir}/") };
+            let destination = if destination == format!("{workdir}/") { "./".to_string() } else { destination };
+            lines.push(
+                Line::new(format!("COPY {} {destination}", sources.join(" ")))
+                    .with_comments(std::mem::take(&mut module_comments)),
+            );
+        }
         lines.push(
-            Line::new(format!("COPY {} {destination}", sources.join(" ")))
-                .with_comments(std::mem::take(&mut module_comments)),
+            Line::new(format!("RUN --mount=type=cache,target={module_cache} go mod download"))
+                .with_comments(plan.download_comments.clone()),
         );
     }
-    let (module_cache, build_cache) = caches(plan);
-    lines.push(
-        Line::new(format!("RUN --mount=type=cache,target={module_cache} go mod download"))
-            .with_comments(plan.download_comments.clone()),
-    );
     let sources_destination = if rel.is_empty() { ".".to_string() } else { "/src/".to_string() };
-    lines.push(Line::new(format!("COPY . {sources_destination}")).with_comments(plan.sources_comments.clone()));
+    lines.push(Line::new(format!("COPY . {sources_destination}")).with_comments(sources_comments));
     lines.extend(plan.builder_late.iter().cloned());
     if builder.passwd {
         lines.push(Line::new(format!("RUN echo {} > /tmp/passwd", double_quoted(PASSWD_ENTRY))));
