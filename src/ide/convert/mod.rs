@@ -275,3 +275,57 @@ fn render_file(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Config, Severity, check_with_config};
+
+    fn convert(text: &str) -> Vec<Conversion> {
+        let found = conversions(&syntax::parse(text), None, &ConvertOptions::default()).expect("convertible");
+        for conversion in &found {
+            let parse = syntax::parse(&conversion.text);
+            assert!(parse.errors().is_empty(), "{}", conversion.text);
+            let warnings: Vec<_> = check_with_config(&parse, &Config::default())
+                .into_iter()
+                .filter(|d| d.severity <= Severity::Warning)
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            assert!(warnings.is_empty(), "{warnings:?}\n{}", conversion.text);
+        }
+        found
+    }
+
+    #[test]
+    fn without_a_workspace_the_image_decides_and_a_note_says_so() {
+        let found =
+            convert("FROM golang:1.23-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o app .\nCMD [\"./app\"]\n");
+        let flavours: Vec<RuntimeFlavor> = found.iter().map(|c| c.runtime).collect();
+        assert_eq!(flavours, [RuntimeFlavor::Distroless, RuntimeFlavor::Scratch]);
+        assert!(found[0].text.contains("golang:1.23-alpine AS build"), "{}", found[0].text);
+        assert!(found[0].notes.iter().any(|n| n.starts_with("No Go workspace")), "{:?}", found[0].notes);
+        // Without evidence of TLS, scratch still gets the CA bundle: nothing says it is not needed.
+        assert!(found[1].text.contains("ca-certificates.crt"), "{}", found[1].text);
+    }
+
+    #[test]
+    fn floating_tags_are_pinned_to_their_go_line() {
+        let found = convert("FROM golang:alpine\nCOPY . /src\nWORKDIR /src\nCMD go run . -v\n");
+        let from = found[0].text.lines().find(|l| l.starts_with("FROM --platform")).unwrap_or_default().to_string();
+        assert!(from.contains("-alpine AS build") && !from.contains("golang:alpine"), "{from}");
+        assert!(found[0].text.contains("ENTRYPOINT [\"/usr/local/bin/app\", \"-v\"]"), "{}", found[0].text);
+    }
+
+    #[test]
+    fn start_commands_through_a_shell() {
+        let found = convert(
+            "FROM golang:1.25\nWORKDIR /app\nCOPY . .\nRUN go build -o srv .\nCMD [\"sh\", \"-c\", \"exec ./srv --port 80\"]\n",
+        );
+        assert!(found[0].text.contains("ENTRYPOINT [\"/usr/local/bin/srv\", \"--port\", \"80\"]"), "{}", found[0].text);
+        let scripted = convert(
+            "FROM golang:1.25\nWORKDIR /app\nCOPY . .\nRUN go build -o srv .\nCMD [\"./start.sh\", \"prod\"]\n",
+        );
+        assert!(scripted[0].text.contains("ENTRYPOINT [\"/usr/local/bin/srv\"]\n"), "{}", scripted[0].text);
+        assert!(scripted[0].notes.iter().any(|n| n.contains("`./start.sh`")), "{:?}", scripted[0].notes);
+    }
+}
