@@ -224,6 +224,21 @@ fn decide(plan: &Plan, go: Option<&GoFacts>, target: &Target) -> (Builder, Optio
                 .into(),
         );
     }
+    if let Some(version) = version
+        && builder::golang_image(plan, Some(version), cgo, alpine_compiler).is_none()
+    {
+        notes.push(format!(
+            "No golang image for Go {version} is known to gantry: the builder keeps the old image's tag; check it \
+             against go.mod's `go` line."
+        ));
+    }
+    if needs.as_ref().is_some_and(|n| !n.complete) {
+        notes.push(
+            "Some of the program's code could not be traced (build tags only the build knows, imports outside the \
+             module): check that it needs no cgo, certificates or time zones beyond what the runtime image has."
+                .into(),
+        );
+    }
     let builder = if cgo { probe(true) } else { static_builder };
     if let Some(needs) = &needs
         && let Some(reason) = &needs.tls
