@@ -92,12 +92,12 @@ where
     // The pump ends when the framework's output is closed, at the end of `serve`.
     let pumping = pump(from_framework, outbox.clone(), session.clone());
     let mut reading = pin!(read_client(input, to_framework, outbox.clone(), session));
-    let mut session = pin!(async { tokio::join!(serving, pumping) });
+    let mut running = pin!(async { tokio::join!(serving, pumping) });
     let mut writing = pin!(write_client(output, outbox));
     let (mut read, mut written) = (false, false);
     loop {
         tokio::select! {
-            _ = &mut session => break,
+            _ = &mut running => break,
             () = &mut reading, if !read => read = true,
             () = &mut writing, if !written => written = true,
         }
