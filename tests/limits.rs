@@ -8,6 +8,8 @@
 //! peak memory measured. The bounds are generous (debug builds on a busy machine); what they
 //! catch is a hang, a crash, or memory in proportion to a file that must not be read.
 
+#![allow(clippy::print_stderr, reason = "the tests report the times, memory and counts they measure")]
+
 mod bounded;
 mod support;
 

@@ -12,6 +12,8 @@
 //! must reappear in its new text unless they lie in the finding's own range (what the fix is
 //! meant to change). The replay must end with exactly the text `fix_all_text` returns.
 
+#![allow(clippy::print_stderr, reason = "the tests report the times, memory and counts they measure")]
+
 use std::path::{Path, PathBuf};
 
 use gantry_ls::ide::{self, FormatOptions};
@@ -130,7 +132,7 @@ fn is_comment(line: &str) -> bool {
 /// The line numbers (0-based) that lie in heredoc bodies.
 fn heredoc_body_lines(parse: &Parse) -> Vec<usize> {
     let text = parse.text();
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count();
+    let line_of = |offset: usize| text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count();
     let mut out = Vec::new();
     for instruction in &parse.dockerfile().instructions {
         for heredoc in &instruction.heredocs {

@@ -9,6 +9,8 @@
 //! runs on; elsewhere those tests say they were skipped), and the absence of process and network
 //! code by reading the sources and the dependency graph.
 
+#![allow(clippy::print_stderr, reason = "the tests report the times, memory and counts they measure")]
+
 mod bounded;
 mod support;
 

@@ -9,6 +9,8 @@
 //! edits, diagnostics) as the edited one. The client's text is kept by a plain `String` with its
 //! own position conversion, independent of the server's rope.
 
+#![allow(clippy::print_stderr, reason = "the tests report the times, memory and counts they measure")]
+
 mod bounded;
 mod support;
 
