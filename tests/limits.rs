@@ -377,3 +377,44 @@ fn the_server_survives_a_hostile_workspace() {
         assert!(stderr.contains(expected), "no log line with {expected:?}:\n{stderr}");
     }
 }
+
+/// The server with unreadable files in its folder: it logs them and answers as usual. As root,
+/// the server runs as `nobody`, for whom the permission bits apply.
+#[test]
+fn the_server_reports_unreadable_files_and_keeps_answering() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("limits", "unreadable_lsp");
+    dir.write("go.mod", "module example.com/secret\n\ngo 1.99\n");
+    dir.write("main.go", "package main\n\nfunc main() {}\n");
+    dir.write("locked/lib.go", "package locked\n");
+    dir.write("Dockerfile", GO_DOCKERFILE);
+    for path in ["go.mod", "main.go", "locked"] {
+        fs::set_permissions(dir.path(path), fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gantry"));
+    command.args(["lsp", "--stdio"]).env_remove("GANTRY_LOG");
+    if running_as_root() {
+        use std::os::unix::process::CommandExt;
+        command.uid(65534).gid(65534);
+    }
+    let mut client = LspClient::spawn_command(command);
+    client.request_ok(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "workspaceFolders": [{ "uri": file_uri(&dir.0), "name": "unreadable" }],
+            "capabilities": default_capabilities(),
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let uri = file_uri(&dir.path("Dockerfile"));
+    client.open(&uri, 1, GO_DOCKERFILE);
+    let codes: Vec<Value> = client.diagnostics(&uri, 1).iter().map(|d| d["code"].clone()).collect();
+    assert!(!codes.contains(&json!("GO101")), "the unreadable go.mod (go 1.99) was read: {codes:?}");
+    let hover = json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } });
+    client.request_ok("textDocument/hover", hover);
+    client.shutdown_and_exit();
+    let stderr = client.stderr();
+    assert!(stderr.contains("go.mod: unreadable (PermissionDenied)"), "{stderr}");
+    assert!(stderr.contains("not listing") && stderr.contains("locked"), "{stderr}");
+}
