@@ -93,7 +93,7 @@ pub(super) struct Plan {
 
 /// Environment variables that only matter while building Go code.
 fn is_build_only(name: &str) -> bool {
-    GO_ENV.contains(&name) && !matches!(name, "GODEBUG") || matches!(name, "GOPRIVATE" | "GONOPROXY" | "GOSUMDB")
+    GO_ENV.contains(&name) || matches!(name, "GONOPROXY" | "GOSUMDB")
 }
 
 /// Reads a parsed single-stage Go Dockerfile; refuses anything else with the reason.
@@ -263,8 +263,8 @@ pub(super) fn read(parse: &Parse) -> Result<Plan, ConvertError> {
     Ok(plan)
 }
 
-fn arg_text(pair: &KeyValue) -> String {
-    crate::ide::convert::render::pair(&pair.key, pair.value.as_deref())
+fn arg_text(declared: &KeyValue) -> String {
+    pair(&declared.key, declared.value.as_deref())
 }
 
 /// ENV: Go build settings go to the builder, the rest to the runtime image.
