@@ -203,7 +203,6 @@ fn run(seed: u64, steps: usize) {
     let dir = bounded::Scratch::new("sync_interleaved", &format!("seed-{seed:x}"));
     let path = dir.write("Dockerfile", START);
     let uri = format!("file://{}", path.display());
-    let fresh_uri = format!("file://{}", dir.path("fresh.Dockerfile").display());
     let mut client = LspClient::spawn();
     client.request_ok(
         "initialize",
@@ -251,6 +250,8 @@ fn run(seed: u64, steps: usize) {
                     tokens_id = response["result"]["resultId"].as_str().map(str::to_string).or(tokens_id);
                 }
             }
+            // A new name each time: a late publication for an earlier fresh copy cannot match.
+            let fresh_uri = format!("file://{}", dir.path(&format!("fresh-{step}.Dockerfile")).display());
             assert_same_text(&mut client, &uri, version, &text, &fresh_uri, step);
         }
     }
