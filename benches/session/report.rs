@@ -208,8 +208,11 @@ pub(crate) fn svg_chart(results: &[InputResult], title: &str) -> String {
         .flatten()
         .chain(FIGURES.iter().filter_map(|f| f.target.as_ref()))
         .fold(10.0f64, |m, &r| m.max(r));
+    let min = ratios.iter().flatten().flatten().fold(1.0f64, |m, &r| m.min(r));
     let decades = max.log10().ceil().max(1.0);
-    let y = |r: f64| top + plot_h - (r.max(1.0).log10() / decades) * plot_h;
+    // Below 1× (gantry slower) the axis goes down as far as needed, bars pointing down from 1×.
+    let low = min.max(1e-3).log10().floor().min(0.0);
+    let y = |r: f64| top + plot_h - ((r.max(1e-3).log10() - low) / (decades - low)) * plot_h;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
@@ -217,7 +220,7 @@ pub(crate) fn svg_chart(results: &[InputResult], title: &str) -> String {
         w = left + plot_w + 20.0,
         h = top + plot_h + 90.0,
     );
-    for decade in 0..=decades as i32 {
+    for decade in low as i32..=decades as i32 {
         let value = 10f64.powi(decade);
         let _ = writeln!(
             svg,
@@ -235,13 +238,14 @@ pub(crate) fn svg_chart(results: &[InputResult], title: &str) -> String {
         let x0 = left + i as f64 * group + 6.0;
         for (j, r) in ratios[i].iter().enumerate() {
             let Some(r) = r else { continue };
-            let top_y = y(*r);
+            let (end, base) = (y(*r), y(1.0));
             let _ = writeln!(
                 svg,
-                "<rect x=\"{:.1}\" y=\"{top_y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{} {}: {}</title></rect>",
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{} {}: {}</title></rect>",
                 x0 + j as f64 * bar,
+                end.min(base),
                 bar - 1.0,
-                (top + plot_h - top_y).max(0.5),
+                (end - base).abs().max(0.5),
                 COLOURS[j % COLOURS.len()],
                 figure.name,
                 results[j].name,
@@ -264,7 +268,14 @@ pub(crate) fn svg_chart(results: &[InputResult], title: &str) -> String {
             figure.short
         );
     }
-    let _ = writeln!(svg, "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{}\" stroke=\"#333\"/>", top + plot_h);
+    let _ = writeln!(
+        svg,
+        "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{}\" stroke=\"#333\"/>\
+         <line x1=\"{left}\" x2=\"{}\" y1=\"{base:.1}\" y2=\"{base:.1}\" stroke=\"#333\"/>",
+        top + plot_h,
+        left + plot_w,
+        base = y(1.0),
+    );
     let legend_y = top + plot_h + 50.0;
     for (j, input) in results.iter().enumerate() {
         let x = left + j as f64 * 150.0;
