@@ -92,8 +92,15 @@ fn the_workspace_loader_does_not_follow_symlinks_out_of_the_folder() {
 #[test]
 fn gantry_check_does_not_follow_symlinks_out_of_the_repository() {
     let escapes = Escapes::new("check");
+    // Dockerfiles reached only through symlinks: a linked directory and a linked file.
+    escapes.scratch.write("outside/mod/Dockerfile", "FROM alpine\nMAINTAINER outside\n");
+    escapes.scratch.write("outside/linked.Dockerfile", "FROM alpine\nMAINTAINER outside\n");
+    let linked = escapes.ws().join("linked.Dockerfile");
+    std::os::unix::fs::symlink(escapes.scratch.path("outside/linked.Dockerfile"), linked).expect("symlink");
     let run = run_bounded(gantry(&escapes.ws(), &["check", "--format", "json", "."]), Duration::from_secs(120));
     let findings: Vec<Value> = serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("{}", run.stdout));
+    let files: Vec<&str> = findings.iter().filter_map(|f| f["file"].as_str()).collect();
+    assert!(files.iter().all(|f| *f == "Dockerfile"), "only the Dockerfile inside was checked: {files:?}");
     let codes = codes(&findings);
     assert!(!codes.iter().any(|c| c == "GO101"), "the outside go.mod was read: {codes:?}");
     assert!(codes.iter().any(|c| c == "StageNameCasing"), "the outside gantry.toml was read: {codes:?}");
