@@ -7,7 +7,8 @@
 //! selection range must end exactly where the client's text ends, and a fresh document opened
 //! with the client's text must get the same answers (semantic tokens, symbols, folds, formatting
 //! edits, diagnostics) as the edited one. The client's text is kept by a plain `String` with its
-//! own position conversion, independent of the server's rope.
+//! own position conversion, independent of the server's rope; one session negotiates UTF-16
+//! positions, the other UTF-8.
 
 #![allow(clippy::print_stderr, reason = "the tests report the times, memory and counts they measure")]
 
@@ -15,7 +16,7 @@ mod bounded;
 mod support;
 
 use serde_json::{Value, json};
-use support::{LspClient, default_capabilities};
+use support::{LspClient, default_capabilities, utf8_capabilities};
 
 const START: &str = "# syntax=docker/dockerfile:1\nARG GO_VERSION=1.23\n\
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS build\nWORKDIR /src\n\
@@ -55,7 +56,13 @@ const FRAGMENTS: &[&str] = &[
     "",
 ];
 
-/// A position in UTF-16 code units, counting `\n`, `\r\n` and a lone `\r` as line breaks.
+thread_local! {
+    /// This test's session negotiated UTF-8 positions (each test runs on a thread of its own).
+    static UTF8_POSITIONS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A position in UTF-16 code units (UTF-8 bytes when negotiated), counting `\n`, `\r\n` and a
+/// lone `\r` as line breaks.
 fn position(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
     let mut line = 0;
@@ -67,7 +74,9 @@ fn position(text: &str, offset: usize) -> Value {
             line_start = i + 1;
         }
     }
-    json!({ "line": line, "character": before[line_start..].encode_utf16().count() })
+    let rest = &before[line_start..];
+    let character = if UTF8_POSITIONS.get() { rest.len() } else { rest.encode_utf16().count() };
+    json!({ "line": line, "character": character })
 }
 
 /// A character boundary that does not split a `\r\n` pair.
@@ -199,7 +208,8 @@ fn assert_same_text(client: &mut LspClient, uri: &str, version: i32, text: &str,
     client.close(fresh_uri);
 }
 
-fn run(seed: u64, steps: usize) {
+fn run(seed: u64, steps: usize, utf8: bool) {
+    UTF8_POSITIONS.set(utf8);
     let dir = bounded::Scratch::new("sync_interleaved", &format!("seed-{seed:x}"));
     let path = dir.write("Dockerfile", START);
     let uri = format!("file://{}", path.display());
@@ -209,7 +219,7 @@ fn run(seed: u64, steps: usize) {
         json!({
             "processId": std::process::id(),
             "workspaceFolders": [{ "uri": format!("file://{}", dir.0.display()), "name": "sync" }],
-            "capabilities": default_capabilities(),
+            "capabilities": if utf8 { utf8_capabilities() } else { default_capabilities() },
         }),
     );
     client.notify("initialized", json!({}));
@@ -261,10 +271,10 @@ fn run(seed: u64, steps: usize) {
 
 #[test]
 fn the_server_keeps_the_clients_text_with_every_feature_interleaved() {
-    run(0x1a7e_41ea, 600);
+    run(0x1a7e_41ea, 600, false);
 }
 
 #[test]
-fn the_server_keeps_the_clients_text_with_another_seed() {
-    run(0x0005_eed2, 400);
+fn the_server_keeps_the_clients_text_with_utf8_positions() {
+    run(0x0005_eed2, 400, true);
 }
