@@ -31,6 +31,10 @@ const MODULE_PATTERN_VARIABLES: &[&str] = &["GOPRIVATE", "GONOSUMDB", "GONOPROXY
 /// At most this many module patterns per answer (a go.mod may require hundreds of modules).
 const MAX_PATTERNS: usize = 60;
 
+/// At most this many `-X` targets per answer, among those matching what is typed; more make the
+/// answer incomplete, so the client asks again as more is typed.
+const MAX_X_TARGETS: usize = 200;
+
 impl Request<'_> {
     /// Inside the `-ldflags` value of a RUN: after `-X ` (or `-X=`), the settable variables.
     /// Decided from the text, as the quote around the flags is usually still open while typing.
@@ -105,7 +109,10 @@ impl Request<'_> {
         }
         // The main packages' variables first: `main.version` is the usual target.
         targets.sort();
-        for (_, label, path, doc) in targets {
+        let typed = self.text.get(range.as_range()).unwrap_or("").to_ascii_lowercase();
+        targets.retain(|(_, label, _, _)| is_subsequence(&typed, &label.to_ascii_lowercase()));
+        self.out.incomplete |= targets.len() > MAX_X_TARGETS;
+        for (_, label, path, doc) in targets.into_iter().take(MAX_X_TARGETS) {
             let mut completion = item(label.clone(), CompletionKind::Variable, range, &doc);
             completion.insert_text = format!("{label}=");
             completion.detail = Some(format!("string variable · {path}"));
@@ -196,6 +203,12 @@ impl Request<'_> {
         }
         true
     }
+}
+
+/// Whether the characters of `typed` appear in `label` in order (how clients match, too).
+fn is_subsequence(typed: &str, label: &str) -> bool {
+    let mut rest = label.chars();
+    typed.chars().all(|wanted| rest.any(|c| c == wanted))
 }
 
 /// Whether `-X` can set the variable: a string, uninitialised or set to a constant string (a
