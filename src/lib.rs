@@ -5,6 +5,8 @@
 
 pub mod build;
 pub mod cli;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ide;
 pub mod images;
 pub mod lsp;

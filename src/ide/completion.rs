@@ -202,6 +202,11 @@ impl<'a> Request<'a> {
     }
 
     fn in_instruction(&mut self, index: usize, instruction: &'a Instruction, onbuild: bool) {
+        // Before the keyword (the blank between ONBUILD and its trigger, or a line continued from
+        // an escape-only line): a keyword range there would not contain the cursor, which clients reject.
+        if self.offset < instruction.keyword_range.start {
+            return;
+        }
         if self.offset <= instruction.keyword_range.end {
             let has_more = !instruction.args.is_empty() || !instruction.flags.is_empty();
             // Followed by arguments, the whole keyword is replaced (the one place the range

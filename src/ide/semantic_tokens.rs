@@ -417,10 +417,11 @@ impl Painter<'_> {
     }
 
     /// One piece per line, without surrounding blanks or the escape character of a continuation.
+    /// A lone `\r` ends a line too: LSP clients count it as a line break.
     fn split_lines(&mut self, token: SemanticToken) {
         let Some(source) = self.text.get(token.range.as_range()) else { return };
         let mut at = token.range.start;
-        let mut lines = source.split('\n').peekable();
+        let mut lines = source.split(['\n', '\r']).peekable();
         while let Some(line) = lines.next() {
             let continued = lines.peek().is_some();
             let mut piece = line.trim_end_matches(['\r', ' ', '\t']);
