@@ -343,4 +343,19 @@ mod tests {
         assert!(scripted[0].text.contains("ENTRYPOINT [\"/usr/local/bin/srv\"]\n"), "{}", scripted[0].text);
         assert!(scripted[0].notes.iter().any(|n| n.contains("`./start.sh`")), "{:?}", scripted[0].notes);
     }
+
+    #[test]
+    fn several_installed_packages_build_one_program_each() {
+        // `go build -o FILE` refuses several packages: the started program is built alone.
+        let found = convert(
+            "FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/a ./cmd/b\nCMD [\"a\", \"serve\"]\n",
+        );
+        let build = found[0].text.lines().find(|l| l.contains("go build")).unwrap_or_default().to_string();
+        assert!(build.contains("./cmd/a") && !build.contains("./cmd/b"), "{}", found[0].text);
+        assert!(found[0].text.contains("ENTRYPOINT [\"/usr/local/bin/a\", \"serve\"]"), "{}", found[0].text);
+        // Without a start command naming one of them, each program is its own candidate.
+        let both = convert("FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/a ./cmd/b\n");
+        let packages: Vec<&str> = both.iter().map(|c| c.package.as_str()).collect();
+        assert!(packages.contains(&"./cmd/a") && packages.contains(&"./cmd/b"), "{packages:?}");
+    }
 }

@@ -83,10 +83,29 @@ pub(super) fn targets(plan: &Plan, go: Option<&GoFacts>) -> Vec<Target> {
             Start::Program { path, .. } => path.rsplit('/').next() == Some(name.as_str()),
             _ => true,
         };
-        let (args, default_args) = if runs_it { (args, default_args) } else { (Vec::new(), Vec::new()) };
-        return vec![Target { packages, name, invocation: old.clone(), args, default_args }];
+        // `go build -o FILE` takes one package: several package directories (`go install ./cmd/a
+        // ./cmd/b`) become one candidate each, and the start command picks among them below.
+        let several_packages = packages.len() > 1 && !packages.iter().all(|p| p.ends_with(".go"));
+        if !several_packages {
+            let (args, default_args) = if runs_it { (args, default_args) } else { (Vec::new(), Vec::new()) };
+            return vec![Target { packages, name, invocation: old.clone(), args, default_args }];
+        }
+        let mut invocation = old.clone();
+        invocation.output = None;
+        return pick_started(plan, candidates(go, packages, &invocation, &args, &default_args));
     }
-    let mut found: Vec<Target> = main_packages(go)
+    pick_started(plan, candidates(go, main_packages(go), &GoInvocation::default(), &args, &default_args))
+}
+
+/// One target per package, each starting with the old start command's arguments.
+fn candidates(
+    go: Option<&GoFacts>,
+    packages: Vec<String>,
+    invocation: &GoInvocation,
+    args: &[String],
+    default_args: &[String],
+) -> Vec<Target> {
+    packages
         .into_iter()
         .map(|package| {
             let packages = vec![package];
@@ -94,12 +113,17 @@ pub(super) fn targets(plan: &Plan, go: Option<&GoFacts>) -> Vec<Target> {
             Target {
                 packages,
                 name,
-                invocation: GoInvocation::default(),
-                args: args.clone(),
-                default_args: default_args.clone(),
+                invocation: invocation.clone(),
+                args: args.to_vec(),
+                default_args: default_args.to_vec(),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A start command that names one of the candidates picks it; otherwise every candidate is offered
+/// without the start command's arguments (they belonged to some other program).
+fn pick_started(plan: &Plan, mut found: Vec<Target>) -> Vec<Target> {
     // A CMD that names one of the programs picks it.
     if let Start::Program { path, .. } = &plan.start {
         let started = path.rsplit('/').next().unwrap_or(path);
