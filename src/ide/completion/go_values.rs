@@ -69,7 +69,9 @@ impl Request<'_> {
         self.out.incomplete |= !full.complete;
         let index = go.workspace.package_index();
         let mut module_paths: BTreeMap<String, Option<String>> = BTreeMap::new();
-        let mut targets: Vec<(bool, String, String, String)> = Vec::new();
+        let typed = self.text.get(range.as_range()).unwrap_or("");
+        // What is needed to sort and filter; paths and descriptions only for the items shown.
+        let mut targets: Vec<(bool, String, &str, &str, &VarDecl)> = Vec::new();
         for package in &full.packages {
             if go.context.includes(&package.dir) == Some(false) {
                 continue;
@@ -101,18 +103,18 @@ impl Request<'_> {
             for file in &package.files {
                 for var in file.facts.vars.iter().filter(|v| settable(package, v)) {
                     let label = format!("{prefix}.{}", var.name.value);
-                    let path =
-                        if package.dir == "." { file.name.clone() } else { format!("{}/{}", package.dir, file.name) };
-                    targets.push((!main, label, path, describe(var)));
+                    if is_subsequence(typed, &label) {
+                        targets.push((!main, label, &package.dir, &file.name, var));
+                    }
                 }
             }
         }
         // The main packages' variables first: `main.version` is the usual target.
-        targets.sort();
-        let typed = self.text.get(range.as_range()).unwrap_or("").to_ascii_lowercase();
-        targets.retain(|(_, label, _, _)| is_subsequence(&typed, &label.to_ascii_lowercase()));
+        targets.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         self.out.incomplete |= targets.len() > MAX_X_TARGETS;
-        for (_, label, path, doc) in targets.into_iter().take(MAX_X_TARGETS) {
+        for (_, label, dir, file, var) in targets.into_iter().take(MAX_X_TARGETS) {
+            let path = if dir == "." { file.to_string() } else { format!("{dir}/{file}") };
+            let doc = describe(var);
             let mut completion = item(label.clone(), CompletionKind::Variable, range, &doc);
             completion.insert_text = format!("{label}=");
             completion.detail = Some(format!("string variable · {path}"));
@@ -205,10 +207,11 @@ impl Request<'_> {
     }
 }
 
-/// Whether the characters of `typed` appear in `label` in order (how clients match, too).
+/// Whether the characters of `typed` appear in `label` in order, ignoring ASCII case (how clients
+/// match, too).
 fn is_subsequence(typed: &str, label: &str) -> bool {
     let mut rest = label.chars();
-    typed.chars().all(|wanted| rest.any(|c| c == wanted))
+    typed.chars().all(|wanted| rest.any(|c| c.eq_ignore_ascii_case(&wanted)))
 }
 
 /// Whether `-X` can set the variable: a string, uninitialised or set to a constant string (a
