@@ -9,7 +9,7 @@
 mod generate;
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gantry_ls::ide::{self, CompletionOptions};
@@ -25,7 +25,63 @@ fn keystroke(text: &str) -> TextEdit {
     TextEdit { range: TextRange::empty(at), new_text: " -v".to_string() }
 }
 
+/// Scale: one timed run each (printed, not sampled) of parse, check and one keystroke on a
+/// 50,000-line file and on a 10 MB one; criterion would take minutes to sample them.
+#[allow(clippy::print_stdout, reason = "a benchmark reports what criterion does not measure")]
+fn scale_probe() {
+    let per_line = generate::generate_dockerfile(5_000).len() as f64 / 5_000.0;
+    let ten_mb = (10.0 * 1024.0 * 1024.0 / per_line) as usize;
+    for (name, lines) in [("50,000 lines", 50_000), ("10 MB", ten_mb)] {
+        let text = generate::generate_dockerfile(lines);
+        let config = Config::default();
+        let started = Instant::now();
+        let parse = syntax::parse(&text);
+        let parsed = started.elapsed();
+        let started = Instant::now();
+        let found = rules::check_with_facts(&parse, &config, None).len();
+        let checked = started.elapsed();
+        let started = Instant::now();
+        let edited = parse.reparse(&[keystroke(&text)]);
+        let reparsed = started.elapsed();
+        rules::check_with_facts(&edited, &config, None);
+        let keystroke = started.elapsed();
+        println!(
+            "scale, {name} ({} bytes, {lines} lines): parse {parsed:.1?}, check {checked:.1?} ({found} findings), \
+             keystroke reparse {reparsed:.1?}, reparse + check {keystroke:.1?}",
+            text.len()
+        );
+    }
+}
+
+/// Where a check of the 50,000-line file spends its time: each rule run alone (the shared shell
+/// models already built; the build simulation counted in every rule that reads it), slowest first.
+#[allow(clippy::print_stdout, reason = "a benchmark reports what criterion does not measure")]
+fn per_rule_probe() {
+    let text = generate::generate_dockerfile(50_000);
+    let parse = syntax::parse(&text);
+    rules::check_with_facts(&parse, &Config::default(), None);
+    let mut times: Vec<(Duration, &str)> = rules::ALL
+        .iter()
+        .map(|rule| {
+            let selection = rules::Selection { only: Some(vec![rule.code.to_string()]), ..Default::default() };
+            let started = Instant::now();
+            rules::check_with(&parse, &selection);
+            (started.elapsed(), rule.code)
+        })
+        .collect();
+    times.sort();
+    times.reverse();
+    println!("per rule: {:?}", &times[..25]);
+}
+
 fn bench_rules(c: &mut Criterion) {
+    // Opt-in probes (`GANTRY_BENCH_SCALE=1`, `GANTRY_BENCH_RULES=1`): seconds each, not sampled.
+    if std::env::var_os("GANTRY_BENCH_RULES").is_some() {
+        per_rule_probe();
+    }
+    if std::env::var_os("GANTRY_BENCH_SCALE").is_some() {
+        scale_probe();
+    }
     let text = generate::generate_dockerfile(5_000);
     let config = Config::default();
     let parse = syntax::parse(&text);

@@ -24,7 +24,9 @@ mod workspace_symbols;
 pub use code_actions::{Action, ActionKind, code_actions, fix_all, fix_all_text, minimal_edit};
 pub use completion::{CompletionItem, CompletionKind, CompletionOptions, Completions, completions};
 pub use convert::{Conversion, ConvertError, ConvertOptions, RuntimeFlavor, conversions, is_convertible};
-pub use diagnostics::{diagnostics, diagnostics_for, diagnostics_with};
+pub use diagnostics::{
+    EDITOR_RULES_LIMIT, RULES_SKIPPED_CODE, diagnostics, diagnostics_for, diagnostics_with, editor_diagnostics,
+};
 pub use document_links::{Link, LinkTarget, document_links, registry_page};
 pub use document_symbols::{Symbol, SymbolKind, document_symbols};
 pub use folding_ranges::{Fold, FoldKind, folding_ranges};

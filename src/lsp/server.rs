@@ -74,18 +74,25 @@ impl Server {
     }
 
     /// The findings for a snapshot: those published for its version when they are kept (the
-    /// common case: the editor asks about what it shows), else checked now.
+    /// common case: the editor asks about what it shows), else checked now. With `without_waiting`,
+    /// a version whose check is still running has no findings yet rather than a second check: the
+    /// answer must not wait behind the rules (hover on a large file while it is being checked).
     fn findings(
         &self,
         uri: &Uri,
         snapshot: &Snapshot,
         config: &crate::rules::Config,
         facts: Option<&crate::rules::GoFacts>,
+        without_waiting: bool,
     ) -> Arc<Vec<crate::rules::Diagnostic>> {
         let generation = self.state.config.generation();
-        self.state
-            .diagnostics(uri, snapshot.version, generation)
-            .unwrap_or_else(|| Arc::new(ide::diagnostics_for(&snapshot.parse, config, facts)))
+        if let Some(kept) = self.state.diagnostics(uri, snapshot.version, generation) {
+            return kept;
+        }
+        if without_waiting && self.state.is_claimed(uri, snapshot.version) {
+            return Arc::default();
+        }
+        Arc::new(ide::editor_diagnostics(&snapshot.parse, config, facts))
     }
 
     /// Shows problems in gantry.toml / .hadolint.yaml as diagnostics on those files, and clears
@@ -245,7 +252,7 @@ fn check_snapshot(
         let generation = state.config.generation();
         let (config, sources) = state.config.for_document(uri);
         let (found, converted) = guarded("diagnostics", || {
-            let found = ide::diagnostics_for(&snapshot.parse, &config, facts);
+            let found = ide::editor_diagnostics(&snapshot.parse, &config, facts);
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             let converted = found
                 .iter()
@@ -747,7 +754,7 @@ impl LanguageServer for Server {
             let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
             let start = offset(&snapshot.rope, params.range.start, snapshot.encoding);
             let end = offset(&snapshot.rope, params.range.end, snapshot.encoding).max(start);
-            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref());
+            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref(), false);
             let mut actions = Vec::new();
             if quick_fixes {
                 actions.extend(ide::code_actions(&snapshot.parse, &diagnostics, TextRange::new(start, end)));
@@ -798,7 +805,7 @@ impl LanguageServer for Server {
         let position = params.text_document_position_params.position;
         let found = guarded("hover", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
-            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref());
+            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref(), true);
             ide::hover(&snapshot.parse, &diagnostics, at, facts.as_ref()).map(|hover| {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                 Hover {

@@ -165,6 +165,11 @@ impl State {
         all.get(uri).filter(|c| c.version == version && c.generation == generation).map(|c| c.diagnostics.clone())
     }
 
+    /// Whether diagnostics for `version` (or a newer one) are being computed or were published.
+    pub(super) fn is_claimed(&self, uri: &Uri, version: i32) -> bool {
+        self.claimed.lock().unwrap_or_else(PoisonError::into_inner).get(uri).is_some_and(|&newest| newest >= version)
+    }
+
     pub(super) fn open_documents(&self) -> Vec<Uri> {
         self.read().keys().cloned().collect()
     }

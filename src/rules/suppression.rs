@@ -81,8 +81,15 @@ impl Suppressions {
         if self.entries.is_empty() {
             return false;
         }
-        let instruction = dockerfile.instructions.iter().position(|i| i.range.touches(range.start));
-        let stage = instruction.and_then(|i| dockerfile.stages.iter().position(|s| s.instructions.contains(&i)));
+        // Instructions and stages are in source order and do not overlap: binary searches keep
+        // this linear in the number of findings on large files.
+        let instructions = &dockerfile.instructions;
+        let candidate = instructions.partition_point(|i| i.range.end < range.start);
+        let instruction = instructions.get(candidate).filter(|i| i.range.touches(range.start)).map(|_| candidate);
+        let stage = instruction.and_then(|i| {
+            let stage = dockerfile.stages.partition_point(|s| s.instructions.end <= i);
+            dockerfile.stages.get(stage).filter(|s| s.instructions.contains(&i)).map(|_| stage)
+        });
         self.entries.iter().any(|(scope, codes)| {
             let applies = match *scope {
                 Scope::File => true,
@@ -115,7 +122,9 @@ impl Suppressions {
         let body = &line[body_start..];
         let trimmed = body.trim_start();
         let at = offset + body_start + (body.len() - trimmed.len());
-        let next_instruction = dockerfile.instructions.iter().position(|i| i.range.start >= offset);
+        // The first instruction at or after the comment (instructions are in source order).
+        let first_after = dockerfile.instructions.partition_point(|i| i.range.start < offset);
+        let next_instruction = (first_after < dockerfile.instructions.len()).then_some(first_after);
         let next = || next_instruction.map_or(Scope::File, Scope::Instruction);
         if let Some(rest) = strip_prefix_ignore_case(trimmed, "gantry:") {
             let rest_at = at + (trimmed.len() - rest.len());
