@@ -77,9 +77,13 @@ impl Keyword {
 
 /// The known keyword closest to a misspelt one, if any is within two edits.
 pub fn suggest_keyword(word: &str) -> Option<Keyword> {
+    // Two edits change the length by at most two, and keywords are short: a long word (a stray
+    // line of thousands of characters) needs no distance computed, which cost a full table each.
+    let length = word.chars().count();
     let upper = word.to_ascii_uppercase();
     Keyword::ALL
         .into_iter()
+        .filter(|k| length.abs_diff(k.as_str().len()) <= 2)
         .map(|k| (edit_distance(&upper, k.as_str()), k))
         .filter(|&(d, _)| d <= 2)
         .min_by_key(|&(d, _)| d)

@@ -131,8 +131,11 @@ fn value_part(range: TextRange, text: &str, value: &str, start: usize, end: usiz
 /// The candidate closest to `word` (case-insensitive, at most two edits), for "did you mean".
 fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
+    // Two edits change the length by at most two: skip the distance table for far longer words.
+    let length = word.chars().count();
     candidates
         .iter()
+        .filter(|c| length.abs_diff(c.chars().count()) <= 2)
         .map(|c| (edit_distance(&lower, c), *c))
         .filter(|&(d, _)| d <= 2)
         .min_by_key(|&(d, _)| d)

@@ -1,6 +1,8 @@
 //! What the shell-aware rules share: the RUN scripts of a file, which stages ship, cache mounts,
 //! and a small command-line reader for package managers' options and operands.
 
+use std::collections::HashMap;
+
 use crate::rules::{Context, Diagnostic};
 use crate::syntax::{Dockerfile, Instruction, InstructionKind, ShellScript, ShellWord, SimpleCommand, Stage, Word};
 
@@ -18,9 +20,16 @@ pub(super) fn run_scripts<'c>(context: &'c Context<'_>) -> impl Iterator<Item = 
     let dockerfile = context.dockerfile;
     dockerfile.instructions.iter().enumerate().filter_map(move |(index, instruction)| {
         let script = context.shell(index)?;
-        let stage = dockerfile.stages.iter().find(|s| s.instructions.contains(&index)).map(|s| s.index);
+        let stage = stage_containing(dockerfile, index).map(|s| s.index);
         Some(RunScript { index, instruction, script, stage })
     })
+}
+
+/// The stage whose instructions include the one at `index`. Stages cover consecutive, ordered
+/// ranges of instructions, so a binary search finds it (a linear scan per RUN was quadratic).
+fn stage_containing(dockerfile: &Dockerfile, index: usize) -> Option<&Stage> {
+    let at = dockerfile.stages.partition_point(|s| s.instructions.end <= index);
+    dockerfile.stages.get(at).filter(|s| s.instructions.contains(&index))
 }
 
 /// The stage that a `FROM`, `COPY --from` or `RUN --mount=from=` names, if it is a stage.
@@ -28,11 +37,41 @@ fn referenced_stage<'d>(dockerfile: &'d Dockerfile, reference: &str, before: usi
     dockerfile.stage_by_reference(reference).filter(|s| s.index < before)
 }
 
+/// Stage lookup by reference with the answers of [`Dockerfile::stage_by_reference`], from a map
+/// built once: looking every reference up by a scan of all stages made `shipping_stages` quadratic.
+struct StageNames<'d> {
+    dockerfile: &'d Dockerfile,
+    /// The first stage of each name, keyed in ASCII lower case (names match case-insensitively).
+    first_by_name: HashMap<String, usize>,
+}
+
+impl<'d> StageNames<'d> {
+    fn new(dockerfile: &'d Dockerfile) -> StageNames<'d> {
+        let mut first_by_name = HashMap::new();
+        for (at, stage) in dockerfile.stages.iter().enumerate() {
+            if let Some(name) = &stage.name {
+                first_by_name.entry(name.to_ascii_lowercase()).or_insert(at);
+            }
+        }
+        StageNames { dockerfile, first_by_name }
+    }
+
+    /// As [`referenced_stage`].
+    fn referenced(&self, reference: &str, before: usize) -> Option<&'d Stage> {
+        let stages = &self.dockerfile.stages;
+        let found = match self.first_by_name.get(&reference.to_ascii_lowercase()) {
+            Some(&at) => stages.get(at),
+            None => reference.parse::<usize>().ok().and_then(|i| stages.get(i)),
+        };
+        found.filter(|s| s.index < before)
+    }
+}
+
 /// The stage an instruction belongs to and, through `FROM <stage>`, the stages it builds on,
 /// nearest first, each with the end of the part that comes before the instruction.
 fn stage_chain(dockerfile: &Dockerfile, index: usize) -> Vec<(&Stage, usize)> {
     let mut chain = Vec::new();
-    let Some(mut stage) = dockerfile.stages.iter().find(|s| s.instructions.contains(&index)) else { return chain };
+    let Some(mut stage) = stage_containing(dockerfile, index) else { return chain };
     let mut until = index;
     loop {
         chain.push((stage, until));
@@ -82,13 +121,14 @@ pub(super) fn shipping_stages(dockerfile: &Dockerfile) -> Vec<bool> {
     let count = dockerfile.stages.len();
     let mut used = vec![false; count];
     let mut parent: Vec<Option<usize>> = vec![None; count];
+    let names = StageNames::new(dockerfile);
     for stage in &dockerfile.stages {
         for (offset, instruction) in dockerfile.stage_instructions(stage).iter().enumerate() {
             let mut references: Vec<&str> = Vec::new();
             match &instruction.kind {
                 InstructionKind::From(from) if offset == 0 => {
                     if let Some(image) = &from.image
-                        && let Some(base) = referenced_stage(dockerfile, &image.text, stage.index)
+                        && let Some(base) = names.referenced(&image.text, stage.index)
                     {
                         parent[stage.index] = Some(base.index);
                         used[base.index] = true;
@@ -103,7 +143,7 @@ pub(super) fn shipping_stages(dockerfile: &Dockerfile) -> Vec<bool> {
                 _ => {}
             }
             for reference in references {
-                if let Some(source) = referenced_stage(dockerfile, reference, stage.index.saturating_add(1)) {
+                if let Some(source) = names.referenced(reference, stage.index.saturating_add(1)) {
                     used[source.index] = true;
                 }
             }
