@@ -2,6 +2,7 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::discover::discover;
 use super::project::Project;
@@ -42,19 +43,25 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     };
     let discovered = discover(&args.paths);
     let mut errors = discovered.errors;
-    let mut files = Vec::with_capacity(discovered.files.len());
+    // Reading and configuration stay in order, so that errors and configuration problems are
+    // reported in path order; the Go facts and the rules, most of the time, run on every core.
+    let mut jobs = Vec::with_capacity(discovered.files.len());
     for path in discovered.files {
         match read_dockerfile(&path) {
             Ok(text) => {
                 let config = project.config_for(&path);
-                let facts = project.facts_for(&path, &config);
                 let fail_level =
                     args.fail_level.map(FailLevel::severity).or(config.fail_level).unwrap_or(Severity::Warning);
-                files.push(check_text(path, text, &config, facts.as_ref(), fail_level));
+                jobs.push(Job { path, text, config, fail_level });
             }
             Err(message) => errors.push(format!("cannot read {}: {message}", path.display())),
         }
     }
+    let workspaces = &project.workspaces;
+    let files = in_parallel(jobs, |job| {
+        let facts = workspaces.facts_for(&job.path, &job.config);
+        check_text(job.path, job.text, &job.config, facts.as_ref(), job.fail_level)
+    });
 
     if let Err(err) = write_output(args, &files) {
         if err.kind() != io::ErrorKind::BrokenPipe {
@@ -82,6 +89,48 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// A Dockerfile read and configured, waiting to be checked.
+struct Job {
+    path: PathBuf,
+    text: String,
+    config: Arc<Config>,
+    fail_level: Severity,
+}
+
+/// Runs `work` on every item, on as many threads as there are cores (one thread for one item), and
+/// returns the results in the order of `items`, so that the output does not depend on timing.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+    if threads <= 1 {
+        return items.into_iter().map(work).collect();
+    }
+    let count = items.len();
+    // Each thread takes the next item as it finishes one: file sizes vary a lot.
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some((index, item)) = next() {
+                        done.push((index, work(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // A worker that panicked has already printed its message; its panic is passed on.
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    debug_assert_eq!(done.len(), count);
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Dockerfiles larger than this are not checked (real ones are kilobytes; a 10 MB line still fits).

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::rules::config::{ConfigSource, discover, parse_gantry_toml, parse_hadolint_yaml};
 use crate::rules::{Config, ConfigLayer, ConfigProblem, GoFacts};
@@ -24,7 +24,8 @@ pub(super) struct Project {
     explicit: Option<(Config, ConfigSource)>,
     flags: ConfigLayer,
     configs: HashMap<PathBuf, Arc<Config>>,
-    workspaces: HashMap<PathBuf, Arc<Workspace>>,
+    /// The Go workspaces, shared by the threads that check files.
+    pub(super) workspaces: Workspaces,
     /// Configuration files already read, so that each problem is reported once.
     reported: Vec<PathBuf>,
     /// Problems found in configuration files, as `path:line:col: message`.
@@ -51,7 +52,7 @@ impl Project {
             explicit: None,
             flags,
             configs: HashMap::new(),
-            workspaces: HashMap::new(),
+            workspaces: Workspaces::default(),
             reported: Vec::new(),
             problems: Vec::new(),
         };
@@ -86,31 +87,9 @@ impl Project {
         config
     }
 
-    /// The Go facts for a Dockerfile: its workspace, opened and fully indexed on first use, and the
-    /// build context `config` sets for it, if any.
-    pub(super) fn facts_for(&mut self, dockerfile: &Path, config: &Config) -> Option<GoFacts> {
-        let dir = absolute_dir(dockerfile);
-        let root = nearest_go_root(&dir, repository_root(&dir).as_deref()).unwrap_or_else(|| dir.clone());
-        let workspace = match self.workspaces.get(&root) {
-            Some(workspace) => workspace.clone(),
-            None => {
-                let workspace = Arc::new(Workspace::open(&root).ok()?);
-                workspace.index_now();
-                self.workspaces.insert(root, workspace.clone());
-                workspace
-            }
-        };
-        let absolute = dir.join(dockerfile.file_name()?);
-        let relative = workspace.relative(&absolute)?;
-        if let Some(context) = config.context_for(&absolute) {
-            match workspace.relative(context) {
-                Some(context) => workspace.set_context_override(&relative, &context),
-                None => {
-                    tracing::warn!("the build context {} is outside {}", context.display(), workspace.root().display())
-                }
-            }
-        }
-        Some(GoFacts::for_dockerfile(workspace, &relative))
+    /// The Go facts for a Dockerfile (see [`Workspaces::facts_for`]).
+    pub(super) fn facts_for(&self, dockerfile: &Path, config: &Config) -> Option<GoFacts> {
+        self.workspaces.facts_for(dockerfile, config)
     }
 
     fn report(&mut self, sources: &[ConfigSource]) {
@@ -125,6 +104,45 @@ impl Project {
                 self.problems.push(format!("{}:{}:{}: {message}", source.path.display(), at.line + 1, at.col + 1));
             }
         }
+    }
+}
+
+/// The Go workspaces opened so far, one per root, shared between the threads that check files:
+/// Dockerfiles of the same module read its go.mod and walk its packages once.
+#[derive(Default)]
+pub(super) struct Workspaces {
+    /// Each root's workspace is opened by the first thread that needs it; the others wait for it.
+    by_root: Mutex<HashMap<PathBuf, Arc<WorkspaceCell>>>,
+}
+
+/// A workspace opened once; `None` if its folder could not be opened.
+type WorkspaceCell = OnceLock<Option<Arc<Workspace>>>;
+
+impl Workspaces {
+    /// The Go facts for a Dockerfile: its workspace, opened and fully indexed on first use, and the
+    /// build context `config` sets for it, if any.
+    pub(super) fn facts_for(&self, dockerfile: &Path, config: &Config) -> Option<GoFacts> {
+        let dir = absolute_dir(dockerfile);
+        let root = nearest_go_root(&dir, repository_root(&dir).as_deref()).unwrap_or_else(|| dir.clone());
+        let cell = self.by_root.lock().unwrap_or_else(PoisonError::into_inner).entry(root.clone()).or_default().clone();
+        let workspace = cell
+            .get_or_init(|| {
+                let workspace = Arc::new(Workspace::open(&root).ok()?);
+                workspace.index_now();
+                Some(workspace)
+            })
+            .clone()?;
+        let absolute = dir.join(dockerfile.file_name()?);
+        let relative = workspace.relative(&absolute)?;
+        if let Some(context) = config.context_for(&absolute) {
+            match workspace.relative(context) {
+                Some(context) => workspace.set_context_override(&relative, &context),
+                None => {
+                    tracing::warn!("the build context {} is outside {}", context.display(), workspace.root().display())
+                }
+            }
+        }
+        Some(GoFacts::for_dockerfile(workspace, &relative))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The embedded tables (Go releases, golang image tags), decoded once from `generated.rs` on first use.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use super::day::Day;
 use super::generated;
@@ -46,10 +46,17 @@ static RELEASES: LazyLock<Vec<Release>> = LazyLock::new(|| {
     releases
 });
 
-static TAGS: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
+/// The tags in the order of the generated table: decoding is cheap, sorting by name is not.
+static TAGS_IN_TABLE_ORDER: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
     let mut tags = Vec::with_capacity(generated::TAG_COUNT);
     tags.extend(decode_tags(generated::TAGS, generated::TAG_SUFFIXES, generated::TAG_EPOCH));
-    tags.sort_by(|a, b| a.tag.cmp(&b.tag));
+    tags
+});
+
+static TAGS: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
+    let mut tags = TAGS_IN_TABLE_ORDER.clone();
+    // The names are unique (a unit test checks), so an unstable sort gives the same order.
+    tags.sort_unstable_by(|a, b| a.tag.cmp(&b.tag));
     tags
 });
 
@@ -69,11 +76,41 @@ pub fn golang_tags() -> &'static [TagRecord] {
     &TAGS
 }
 
-/// The record of one golang image tag (`1.26-alpine`, `latest`).
-pub fn golang_tag(tag: &str) -> Option<&'static TagRecord> {
-    let tags = golang_tags();
-    tags.binary_search_by(|record| (*record.tag).cmp(tag)).ok().and_then(|index| tags.get(index))
+/// Every tag the golang image has ever had, in no particular order: for callers that look at
+/// them all, without paying for the sort.
+pub fn golang_tags_unordered() -> &'static [TagRecord] {
+    &TAGS_IN_TABLE_ORDER
 }
+
+/// The record of one golang image tag (`1.26-alpine`, `latest`).
+///
+/// Only the table lines whose head starts the tag are decoded (on first use, then kept): a
+/// `gantry check` of one Dockerfile looks up a tag or two, and decoding and sorting the whole
+/// table would cost it more than the rest of the check.
+pub fn golang_tag(tag: &str) -> Option<&'static TagRecord> {
+    TAG_LINES
+        .iter()
+        .filter(|line| line.head == "_" || tag.starts_with(line.head))
+        .flat_map(|line| {
+            line.records.get_or_init(|| decode_tags(line.text, generated::TAG_SUFFIXES, generated::TAG_EPOCH))
+        })
+        .find(|record| *record.tag == *tag)
+}
+
+/// One line of the compact tag table, decoded on first use.
+struct TagLine {
+    /// The tag head (`1.26`, or `_` for none).
+    head: &'static str,
+    text: &'static str,
+    records: OnceLock<Vec<TagRecord>>,
+}
+
+static TAG_LINES: LazyLock<Vec<TagLine>> = LazyLock::new(|| {
+    generated::TAGS
+        .lines()
+        .map(|text| TagLine { head: text.split(' ').next().unwrap_or_default(), text, records: OnceLock::new() })
+        .collect()
+});
 
 /// The golang image tags that start with `prefix`, sorted by name.
 pub fn golang_tags_starting_with(prefix: &str) -> &'static [TagRecord] {
@@ -113,10 +150,15 @@ fn decode_tags(text: &str, suffixes: &[&str], epoch: u32) -> Vec<TagRecord> {
             else {
                 continue;
             };
-            let tag = match prefix {
-                "" => suffix.strip_prefix('-').unwrap_or(suffix).to_string(),
-                _ => format!("{prefix}{suffix}"),
-            };
+            // Built by hand: `format!` would be most of the cost of decoding the table.
+            let mut tag = String::with_capacity(prefix.len() + suffix.len());
+            match prefix {
+                "" => tag.push_str(suffix.strip_prefix('-').unwrap_or(suffix)),
+                _ => {
+                    tag.push_str(prefix);
+                    tag.push_str(suffix);
+                }
+            }
             records.push(TagRecord { tag: tag.into(), first_seen, last_seen, current });
         }
     }
@@ -174,6 +216,17 @@ mod tests {
         assert!(golang_tag("alpine").is_some_and(|record| record.current));
         assert_eq!(golang_tag("1.26-bullseye"), None);
         assert_eq!(golang_tag(""), None);
+    }
+
+    #[test]
+    fn looking_up_one_tag_agrees_with_the_whole_table() {
+        for record in golang_tags() {
+            assert_eq!(golang_tag(&record.tag), Some(record));
+        }
+        assert_eq!(golang_tags_unordered().len(), golang_tags().len());
+        for missing in ["1.26-bullseye", "1.26.99", "-alpine", "alpine3", "latest-alpine", "_"] {
+            assert_eq!(golang_tag(missing), None, "{missing}");
+        }
     }
 
     #[test]
