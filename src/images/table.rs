@@ -55,8 +55,8 @@ static TAGS_IN_TABLE_ORDER: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
 
 static TAGS: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
     let mut tags = TAGS_IN_TABLE_ORDER.clone();
-    // The names are unique (a unit test checks), so an unstable sort gives the same order.
-    tags.sort_unstable_by(|a, b| a.tag.cmp(&b.tag));
+    // A stable sort: it finds the runs the table already has, and is faster here than an unstable one.
+    tags.sort_by(|a, b| a.tag.cmp(&b.tag));
     tags
 });
 
