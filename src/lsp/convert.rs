@@ -180,13 +180,15 @@ impl Converter<'_> {
     }
 
     /// Semantic tokens in the LSP's relative encoding (each token a line delta, a start delta, a
-    /// length in the negotiated units, a legend index and modifier bits).
-    pub(super) fn semantic_tokens(&self, tokens: &[ide::SemanticToken]) -> Vec<lsp::SemanticToken> {
+    /// length in the negotiated units, a legend index and modifier bits). `text` is the document's
+    /// text (the rope's content); tokens come sorted and never span a line break.
+    pub(super) fn semantic_tokens(&self, text: &str, tokens: &[ide::SemanticToken]) -> Vec<lsp::SemanticToken> {
         let mut encoded = Vec::with_capacity(tokens.len());
+        let mut positions = ForwardPositions::new(self.rope, text, self.encoding);
         let (mut line, mut start) = (0, 0);
         for token in tokens {
-            let from = position(self.rope, token.range.start, self.encoding);
-            let to = position(self.rope, token.range.end, self.encoding);
+            let from = positions.at(token.range.start);
+            let to = positions.at(token.range.end);
             if to.line != from.line || to.character <= from.character {
                 continue;
             }
@@ -202,6 +204,41 @@ impl Converter<'_> {
             (line, start) = (from.line, from.character);
         }
         encoded
+    }
+}
+
+/// Positions of mostly increasing byte offsets, found by walking the text forward from the last
+/// one instead of searching the rope and rescanning the line for each: a long RUN line carries
+/// dozens of tokens, and that rescan was most of the cost of a semantic-tokens request.
+struct ForwardPositions<'a> {
+    rope: &'a Rope,
+    text: &'a str,
+    encoding: Encoding,
+    offset: usize,
+    position: lsp::Position,
+}
+
+impl<'a> ForwardPositions<'a> {
+    fn new(rope: &'a Rope, text: &'a str, encoding: Encoding) -> Self {
+        // A text that is not the rope's content gets no shortcut: every position comes from the rope.
+        let text = if text.len() == rope.len_bytes() { text } else { "" };
+        ForwardPositions { rope, text, encoding, offset: 0, position: lsp::Position::new(0, 0) }
+    }
+
+    fn at(&mut self, offset: usize) -> lsp::Position {
+        let offset = offset.min(self.rope.len_bytes());
+        let gap = (offset >= self.offset).then(|| self.text.get(self.offset..offset)).flatten();
+        match gap {
+            // Same line: only the characters in between count.
+            Some(gap) if !gap.contains(['\n', '\r']) => {
+                let units: usize = gap.chars().map(|c| self.encoding.units(c)).sum();
+                self.position.character += units as u32;
+            }
+            // A line break in between, a step back, or not a character boundary: ask the rope.
+            _ => self.position = position(self.rope, offset, self.encoding),
+        }
+        self.offset = offset;
+        self.position
     }
 }
 
@@ -316,5 +353,20 @@ mod tests {
             assert_eq!(apply(&old, &semantic_tokens_edits(&old, &new)), new);
         }
         assert!(semantic_tokens_edits(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn forward_positions_agree_with_the_rope_at_every_offset() {
+        let text = "FROM a\r\nRUN x\u{1F600}y \u{e9}z\rLABEL k=\"v\"\n\n  \u{1F600}\u{1F600} end";
+        let rope = Rope::from_str(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            // Every offset in order (boundaries and the middle of characters), then jumps back and forth.
+            let mut walk: Vec<usize> = (0..=text.len() + 2).collect();
+            walk.extend([3, 40, 0, 12, 11, 26]);
+            let mut positions = ForwardPositions::new(&rope, text, encoding);
+            for offset in walk {
+                assert_eq!(positions.at(offset), position(&rope, offset, encoding), "{offset} in {encoding:?}");
+            }
+        }
     }
 }

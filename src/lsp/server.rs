@@ -518,7 +518,7 @@ impl Server {
                 let start = offset(&snapshot.rope, r.start, snapshot.encoding);
                 TextRange::new(start, offset(&snapshot.rope, r.end, snapshot.encoding).max(start))
             });
-            converter.semantic_tokens(&ide::semantic_tokens(&snapshot.parse, range))
+            converter.semantic_tokens(snapshot.parse.text(), &ide::semantic_tokens(&snapshot.parse, range))
         })
     }
 
