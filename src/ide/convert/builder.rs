@@ -16,8 +16,15 @@ pub(super) const BUILD_STAGE: &str = "build";
 /// Where the builder writes programs.
 pub(super) const OUT_DIR: &str = "/out";
 
-/// The `/etc/passwd` line of the non-root user (distroless's `nonroot`, uid and gid 65532).
-const PASSWD_ENTRY: &str = "nonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin";
+/// The `/etc/passwd` line of the user the program runs as (`uid:gid` or `uid`), so that lookups of
+/// the current user (os/user) work in an image without one; distroless's 65532 keeps its name.
+fn passwd_entry(user: &str) -> String {
+    let (uid, gid) = user.split_once(':').unwrap_or((user, user));
+    // A group given by name has no number to write: the user's own id stands in for it.
+    let gid = if !gid.is_empty() && gid.bytes().all(|b| b.is_ascii_digit()) { gid } else { uid };
+    let name = if uid == "65532" { "nonroot" } else { "app" };
+    format!("{name}:x:{uid}:{gid}:{name}:/nonexistent:/sbin/nologin")
+}
 
 /// What the builder is made of, decided once per conversion.
 #[derive(Debug, Clone)]
@@ -30,8 +37,8 @@ pub(super) struct Builder {
     pub cgo: bool,
     /// Extra build tags (`timetzdata`).
     pub extra_tags: Vec<String>,
-    /// Write a `/tmp/passwd` with the non-root user, for a runtime image without one (scratch).
-    pub passwd: bool,
+    /// Write a `/tmp/passwd` with this `uid:gid`, for a runtime image without one (scratch).
+    pub passwd: Option<String>,
 }
 
 /// The Go version to build with: go.work's `go` line when it is in effect, else go.mod's, else
@@ -176,8 +183,8 @@ pub(super) fn stage(plan: &Plan, go: Option<&GoFacts>, builder: &Builder, target
     let sources_destination = if rel.is_empty() { ".".to_string() } else { "/src/".to_string() };
     lines.push(Line::new(format!("COPY . {sources_destination}")).with_comments(sources_comments));
     lines.extend(plan.builder_late.iter().cloned());
-    if builder.passwd {
-        lines.push(Line::new(format!("RUN echo {} > /tmp/passwd", double_quoted(PASSWD_ENTRY))));
+    if let Some(user) = &builder.passwd {
+        lines.push(Line::new(format!("RUN echo {} > /tmp/passwd", double_quoted(&passwd_entry(user)))));
     }
     lines.push(
         Line::new(build_run(plan, builder, target, &module_cache, &build_cache))

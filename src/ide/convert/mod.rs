@@ -145,7 +145,7 @@ pub fn conversions(
                     "`{image}` has no time zone database: the program embeds Go's copy (`-tags timetzdata`)."
                 ));
             }
-            builder.passwd = flavor == RuntimeFlavor::Scratch;
+            builder.passwd = (flavor == RuntimeFlavor::Scratch).then(|| runtime::runtime_user(&plan));
             let text = render_file(&plan, go, &builder, target, flavor, &image, needs.as_ref(), &mut flavor_notes);
             let title = match several {
                 true => format!("Convert to multi-stage build: {} on {}", target.package(), flavor.label()),
@@ -172,7 +172,7 @@ fn decide(plan: &Plan, go: Option<&GoFacts>, target: &Target) -> (Builder, Optio
             .or_else(|| plan.golang.tag.as_ref().map(|t| format!("golang:{t}")))
             .unwrap_or_else(|| "golang".into());
         let golang = crate::images::GolangImage::from_reference(&image).unwrap_or_else(|| plan.golang.clone());
-        Builder { image, golang, cross: !cgo, cgo, extra_tags: Vec::new(), passwd: false }
+        Builder { image, golang, cross: !cgo, cgo, extra_tags: Vec::new(), passwd: None }
     };
     let static_builder = probe(false);
     let needs = go.and_then(|go| {

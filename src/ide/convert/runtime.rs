@@ -164,6 +164,12 @@ pub(super) fn stage(
     lines
 }
 
+/// The user the runtime stage runs as: the old USER when it is a numeric non-root user, else
+/// distroless's `nonroot` ids.
+pub(super) fn runtime_user(plan: &Plan) -> String {
+    plan.user.as_ref().map_or_else(|| NONROOT.to_string(), |(_, old)| user_for(old, &mut Vec::new()))
+}
+
 /// The old USER when it is a numeric non-root user, else distroless's `nonroot` ids.
 fn user_for(old: &str, notes: &mut Vec<String>) -> String {
     let uid = old.split(':').next().unwrap_or(old);
