@@ -74,7 +74,7 @@ fn skip_string(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-/// The index just past the Debug-quoted character (`'x'`, `'\\''`, `'\\u{1f600}'`) starting at `start`.
+/// The index just past the Debug-quoted character (`'x'`, `'\''`, `'\u{301}'`) starting at `start`.
 fn skip_char(debug: &str, start: usize) -> usize {
     let rest = debug.get(start + 1..).unwrap_or_default();
     let body = if rest.starts_with("\\u{") {
