@@ -208,9 +208,12 @@ impl Build {
     }
 
     pub fn simulate(parse: &Parse) -> Build {
+        Build::simulate_with_scope(parse, &Scope::new(parse.dockerfile(), parse.text()))
+    }
+
+    /// [`Build::simulate`] with the scope of `parse` already built (the rule context shares one).
+    pub fn simulate_with_scope(parse: &Parse, scope: &Scope) -> Build {
         let dockerfile = parse.dockerfile();
-        let text = parse.text();
-        let scope = Scope::new(dockerfile, text);
         let shells = parse.shell_scripts();
         let mut stages: Vec<Stage> = Vec::new();
         for syntax_stage in &dockerfile.stages {
@@ -286,14 +289,14 @@ impl Build {
                     }
                     InstructionKind::User(Some(word)) => stage.user = Some((word.value.clone(), word.range)),
                     InstructionKind::Copy(_) | InstructionKind::Add(_) => {
-                        if let Some(step) = CopyStep::read(dockerfile, &scope, index, &workdir) {
+                        if let Some(step) = CopyStep::read(dockerfile, scope, index, &workdir) {
                             stage.copies.push(step);
                         }
                     }
                     InstructionKind::Run(run) if !matches!(run.command, Command::Empty) => {
                         let Some(script) = shells.get(index) else { continue };
                         let (build_cache_mount, module_cache_mount) = cache_mounts(instruction, &env);
-                        let bind_mounts = copy::bind_mounts(dockerfile, &scope, index, &workdir);
+                        let bind_mounts = copy::bind_mounts(dockerfile, scope, index, &workdir);
                         for command in go_commands(&script.commands) {
                             let mut command_env = env.clone();
                             for (name, value) in &command.env {

@@ -26,7 +26,7 @@ pub use suppression::{SUPPRESSION_PROBLEM_CODE, Suppressions};
 use registry::{is_buildkit_check, is_shell_rule};
 
 use crate::build::Build;
-use crate::syntax::{Dockerfile, Parse, ShellScript, ShellScripts, TextEdit, TextRange};
+use crate::syntax::{Dockerfile, Parse, Scope, ShellScript, ShellScripts, TextEdit, TextRange};
 use crate::workspace::{BuildContext, Workspace};
 
 /// How serious a finding is. Ordered from most to least serious.
@@ -138,6 +138,10 @@ pub struct Context<'a> {
     pub go: Option<&'a GoFacts>,
     /// The simulated build, computed on first use.
     build: OnceCell<Build>,
+    /// ARG/ENV scoping and stage bases, computed on first use (many rules and the build need it).
+    scope: OnceCell<Scope>,
+    /// Which stages ship, computed on first use by the shell rules (`shell::support`).
+    shipping_stages: OnceCell<Vec<bool>>,
 }
 
 impl Context<'_> {
@@ -149,7 +153,12 @@ impl Context<'_> {
 
     /// The build as BuildKit would run it (stages, environment, copies, `go` commands).
     pub fn build(&self) -> &Build {
-        self.build.get_or_init(|| Build::simulate(self.parse))
+        self.build.get_or_init(|| Build::simulate_with_scope(self.parse, self.scope()))
+    }
+
+    /// The ARG/ENV scope of the whole file, shared by every rule of one check.
+    pub fn scope(&self) -> &Scope {
+        self.scope.get_or_init(|| Scope::new(self.dockerfile, self.text))
     }
 }
 
@@ -285,8 +294,17 @@ pub fn check_with_facts(parse: &Parse, config: &Config, go: Option<&GoFacts>) ->
     let suppressions =
         if config.honour_suppressions { Suppressions::read(dockerfile, parse.text()) } else { Suppressions::default() };
     let shells = parse.shell_scripts();
-    let context =
-        Context { parse, dockerfile, text: parse.text(), options: &config.options, shells, go, build: OnceCell::new() };
+    let context = Context {
+        parse,
+        dockerfile,
+        text: parse.text(),
+        options: &config.options,
+        shells,
+        go,
+        build: OnceCell::new(),
+        scope: OnceCell::new(),
+        shipping_stages: OnceCell::new(),
+    };
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()

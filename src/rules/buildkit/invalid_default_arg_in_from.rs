@@ -1,7 +1,7 @@
 //! InvalidDefaultArgInFrom: a FROM whose image is empty or invalid when the ARGs keep their defaults.
 
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{InstructionKind, Scope};
+use crate::syntax::InstructionKind;
 
 pub(super) static RULE: Rule = Rule {
     code: "InvalidDefaultArgInFrom",
@@ -41,7 +41,7 @@ Give the ARG a default (`ARG TAG=1.37`), or write the default into the reference
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let scope = Scope::new(context.dockerfile, context.text);
+    let scope = context.scope();
     for instruction in &context.dockerfile.instructions {
         let InstructionKind::From(from) = &instruction.kind else { continue };
         let Some(image) = &from.image else { continue };

@@ -2,7 +2,7 @@
 
 use super::support::source;
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{Keyword, Scope, TextRange, variable_references};
+use crate::syntax::{Keyword, TextRange, variable_references};
 
 pub(super) static RULE: Rule = Rule {
     code: "RedundantTargetPlatform",
@@ -40,7 +40,7 @@ meant to run on the build machine, write `--platform=$BUILDPLATFORM` instead.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let scope = Scope::new(context.dockerfile, context.text);
+    let scope = context.scope();
     for instruction in context.dockerfile.instructions.iter().filter(|i| i.is(Keyword::From)) {
         let Some(flag) = instruction.flag("platform") else { continue };
         let Some(value_range) = flag.value_range else { continue };

@@ -2,7 +2,7 @@
 
 use super::support::{closest, line_start, references_in};
 use crate::rules::{Context, Diagnostic, Rule, Severity, Sink};
-use crate::syntax::{Dockerfile, InstructionKind, Scope, TextRange, VariableKind, VariableRef, variable_references};
+use crate::syntax::{Dockerfile, InstructionKind, TextRange, VariableKind, VariableRef, variable_references};
 
 pub(super) static RULE: Rule = Rule {
     code: "UndefinedArgInFrom",
@@ -44,7 +44,7 @@ because they change what the line can expand to.
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let dockerfile = context.dockerfile;
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     let global: Vec<&str> = scope
         .definitions()
         .iter()

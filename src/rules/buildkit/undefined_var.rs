@@ -3,7 +3,7 @@
 use super::support::{base_chain_root, closest, references_in, source};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{
-    Dockerfile, Instruction, InstructionKind, LineIndex, Scope, StageBase, TextRange, VariableKind, VariableRef,
+    Dockerfile, Instruction, InstructionKind, LineIndex, StageBase, TextRange, VariableKind, VariableRef,
     variable_references,
 };
 
@@ -86,7 +86,7 @@ fn known_image_environment(image: &str) -> Option<&'static [&'static str]> {
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let dockerfile = context.dockerfile;
     let text = context.text;
-    let scope = Scope::new(dockerfile, text);
+    let scope = context.scope();
     let lines = LineIndex::new(text);
     let line = |offset| lines.line_col(text, offset).line + 1;
     for (index, instruction) in dockerfile.instructions.iter().enumerate() {
@@ -100,7 +100,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             let environment = match stage {
                 None => Some(&[][..]),
                 Some(_) if name == "PATH" => continue,
-                Some(stage) => match base_chain_root(&scope, stage) {
+                Some(stage) => match base_chain_root(scope, stage) {
                     Some(StageBase::Scratch) => Some(&[][..]),
                     Some(StageBase::Image(image)) => known_image_environment(image),
                     _ => None,

@@ -2,7 +2,7 @@
 
 use super::support::base_chain_root;
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{InstructionKind, Scope, StageBase};
+use crate::syntax::{InstructionKind, StageBase};
 
 pub(super) static RULE: Rule = Rule {
     code: "WorkdirRelativePath",
@@ -49,7 +49,7 @@ fn is_absolute(path: &str) -> bool {
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
     let dockerfile = context.dockerfile;
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     let mut workdir_set = vec![false; dockerfile.stages.len()];
     for stage in &dockerfile.stages {
         let inherited = match scope.stage_base(stage.index) {
@@ -88,7 +88,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 "." | "" => "/".to_string(),
                 rest => format!("/{rest}"),
             };
-            let safe = base_chain_root(&scope, stage.index) == Some(&StageBase::Scratch);
+            let safe = base_chain_root(scope, stage.index) == Some(&StageBase::Scratch);
             diagnostic.with_fix(format!("Write `{absolute}`"), word.range, absolute, safe);
         }
     }

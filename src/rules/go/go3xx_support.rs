@@ -963,6 +963,8 @@ mod tests {
             shells: ShellScripts::new(parse.text(), parse.dockerfile()),
             go: None,
             build: OnceCell::new(),
+            scope: OnceCell::new(),
+            shipping_stages: OnceCell::new(),
         };
         f(&context)
     }

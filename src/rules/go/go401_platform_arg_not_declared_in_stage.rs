@@ -4,8 +4,7 @@ use super::go4xx_support::{declared_in_stage, insert_args, is_go_stage, script_s
 use crate::build::GO_ENV;
 use crate::rules::{Context, Fix, Rule, Severity, Sink};
 use crate::syntax::{
-    AUTOMATIC_PLATFORM_ARGS, InstructionKind, Scope, ScriptOrigin, ShellScript, TextRange, VariableRef,
-    variable_references,
+    AUTOMATIC_PLATFORM_ARGS, InstructionKind, ScriptOrigin, ShellScript, TextRange, VariableRef, variable_references,
 };
 
 pub(in crate::rules) static RULE: Rule = Rule {
@@ -61,7 +60,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let dockerfile = context.dockerfile;
     let build = context.build();
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     for stage in build.stages.iter().filter(|s| is_go_stage(s)) {
         let Some(syntax_stage) = dockerfile.stages.get(stage.index) else { continue };
         let mut found: Vec<VariableRef> = Vec::new();
@@ -85,7 +84,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 _ => continue,
             };
             found.extend(candidates.into_iter().filter(|r| {
-                AUTOMATIC_PLATFORM_ARGS.contains(&r.name.as_str()) && !declared_in_stage(&scope, r.range.start, &r.name)
+                AUTOMATIC_PLATFORM_ARGS.contains(&r.name.as_str()) && !declared_in_stage(scope, r.range.start, &r.name)
             }));
         }
         if found.is_empty() {

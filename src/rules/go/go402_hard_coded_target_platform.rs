@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::go4xx_support::{Origin, declared_in_stage, insert_args, is_go_stage, runs_on_build_platform, var_source};
 use crate::rules::{Context, Fix, Rule, Severity, Sink};
-use crate::syntax::{GoSubcommand, InstructionKind, Scope, TextEdit, TextRange};
+use crate::syntax::{GoSubcommand, InstructionKind, TextEdit, TextRange};
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO402",
@@ -70,7 +70,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let dockerfile = context.dockerfile;
     let build = context.build();
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     for stage in build.stages.iter().filter(|s| is_go_stage(s)) {
         let Some(syntax_stage) = dockerfile.stages.get(stage.index) else { continue };
         for index in syntax_stage.instructions.clone().skip(1) {
@@ -104,7 +104,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         .filter(|(_, run)| run.env("GOOS").known().is_none_or(|os| os.trim().is_empty() || os.trim() == "linux"))
         .filter_map(|(_, run)| {
             let value = run.env("GOARCH").known()?.trim().to_string();
-            let source = var_source(context, &scope, run, "GOARCH")?;
+            let source = var_source(context, scope, run, "GOARCH")?;
             (!value.is_empty()).then_some((value, source))
         })
         .collect();
@@ -128,7 +128,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
             continue;
         }
         let mut edits = vec![TextEdit { range: source.range, new_text: "$TARGETARCH".to_string() }];
-        if !declared_in_stage(&scope, source.range.start, "TARGETARCH") {
+        if !declared_in_stage(scope, source.range.start, "TARGETARCH") {
             let declaring_stage = scope.stage_at(source.range.start);
             match declaring_stage.and_then(|stage| insert_args(dockerfile, stage, &["TARGETARCH"])) {
                 Some(edit) => edits.push(edit),

@@ -9,7 +9,7 @@ use super::go4xx_support::{
 };
 use crate::build::{Build, EnvValue, GoRun};
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{GoSubcommand, Scope};
+use crate::syntax::GoSubcommand;
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO403",
@@ -71,7 +71,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let dockerfile = context.dockerfile;
     let build = context.build();
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     let mut reported: BTreeSet<usize> = BTreeSet::new();
     for (stage, run) in build.go_runs() {
         if !matches!(run.command.subcommand, GoSubcommand::Build | GoSubcommand::Install)
@@ -79,11 +79,11 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         {
             continue;
         }
-        let Some(cgo) = var_source(context, &scope, run, "CGO_ENABLED") else { continue };
+        let Some(cgo) = var_source(context, scope, run, "CGO_ENABLED") else { continue };
         if unquoted(&cgo.text) != "1" {
             continue;
         }
-        let Some(arch) = var_source(context, &scope, run, "GOARCH") else { continue };
+        let Some(arch) = var_source(context, scope, run, "GOARCH") else { continue };
         if !["TARGETARCH", "TARGETPLATFORM"].iter().any(|name| mentions(&arch.text, name)) {
             continue;
         }

@@ -72,17 +72,17 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let dockerfile = context.dockerfile;
     let build = context.build();
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     let targets_old_arm = targets_armv6_or_older(context.text);
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (stage, run) in build.go_runs() {
         if !matches!(run.command.subcommand, GoSubcommand::Build | GoSubcommand::Install) {
             continue;
         }
-        match var_source(context, &scope, run, "GOARM") {
+        match var_source(context, scope, run, "GOARM") {
             Some(source) if is_plain_reference(&source.text, "TARGETVARIANT") => {
                 // An undeclared TARGETVARIANT is empty, which GO401 reports.
-                if !declared_in_stage(&scope, source.range.start, "TARGETVARIANT")
+                if !declared_in_stage(scope, source.range.start, "TARGETVARIANT")
                     || !reported.insert((source.range.start, source.range.end))
                 {
                     continue;
@@ -111,7 +111,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 {
                     continue;
                 }
-                let Some(arch) = var_source(context, &scope, run, "GOARCH") else { continue };
+                let Some(arch) = var_source(context, scope, run, "GOARCH") else { continue };
                 if !["TARGETARCH", "TARGETPLATFORM"].iter().any(|name| mentions(&arch.text, name))
                     || !reported.insert((arch.range.start, arch.range.end))
                 {
@@ -124,7 +124,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                      `GOARM=${TARGETVARIANT#v}`",
                 );
                 diagnostic.severity = milder(diagnostic.severity);
-                if let Some(edits) = add_goarm(context, &scope, &arch) {
+                if let Some(edits) = add_goarm(context, scope, &arch) {
                     diagnostic.fixes.push(Fix {
                         title: "Set `GOARM=${TARGETVARIANT#v}` next to GOARCH".to_string(),
                         edits,

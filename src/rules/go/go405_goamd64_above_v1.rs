@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::go4xx_support::{chain, unquoted, var_source};
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{GoSubcommand, Scope};
+use crate::syntax::GoSubcommand;
 
 pub(in crate::rules) static RULE: Rule = Rule {
     code: "GO405",
@@ -59,7 +59,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
     let Some(_) = context.go else { return };
     let dockerfile = context.dockerfile;
     let build = context.build();
-    let scope = Scope::new(dockerfile, context.text);
+    let scope = context.scope();
     let mut reported: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (stage, run) in build.go_runs() {
         if !matches!(run.command.subcommand, GoSubcommand::Build | GoSubcommand::Install) {
@@ -80,7 +80,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if pinned_level {
             continue;
         }
-        let Some(source) = var_source(context, &scope, run, "GOAMD64") else { continue };
+        let Some(source) = var_source(context, scope, run, "GOAMD64") else { continue };
         if !reported.insert((source.range.start, source.range.end)) {
             continue;
         }

@@ -48,6 +48,8 @@ pub fn program_needs(parse: &Parse, facts: &GoFacts) -> Vec<ProgramNeeds> {
         shells: ShellScripts::new(parse.text(), parse.dockerfile()),
         go: Some(facts),
         build: OnceCell::new(),
+        scope: OnceCell::new(),
+        shipping_stages: OnceCell::new(),
     };
     let build = context.build();
     let go_mod = facts.context.module.as_ref().and_then(|m| m.go_mod.loaded().cloned());

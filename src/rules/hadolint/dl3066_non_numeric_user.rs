@@ -3,7 +3,7 @@
 use super::support::{instructions_of, stage_chain};
 use crate::images::ImageUser;
 use crate::rules::{Context, Rule, Severity, Sink};
-use crate::syntax::{InstructionKind, Scope, Word};
+use crate::syntax::{InstructionKind, Word};
 
 pub(super) static RULE: Rule = Rule {
     code: "DL3066",
@@ -121,7 +121,7 @@ fn user_value(context: &Context<'_>, user: &Word) -> Option<String> {
     if !user.text.contains('$') {
         return Some(user.value.clone());
     }
-    let expansion = Scope::new(context.dockerfile, context.text).expand(&user.text, user.range.start);
+    let expansion = context.scope().expand(&user.text, user.range.start);
     let known = expansion.unknown.is_empty() && expansion.unmatched.is_empty() && !expansion.malformed;
     known.then_some(expansion.value)
 }

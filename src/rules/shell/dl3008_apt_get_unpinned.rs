@@ -1,7 +1,7 @@
 //! DL3008: `apt-get install` of packages without a version, in a stage that ships.
 
 use super::apt::apt_commands;
-use super::support::{command_span, is_opaque, run_scripts, shipping_stages, ships};
+use super::support::{command_span, is_opaque, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -47,8 +47,8 @@ image, disable the rule rather than ignore it line by line.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for apt in apt_commands(run.script, false).filter(|apt| apt.installs()) {
             let unpinned: Vec<&str> = apt
                 .line

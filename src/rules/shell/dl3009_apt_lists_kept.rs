@@ -1,7 +1,7 @@
 //! DL3009: `apt-get update` leaves the package lists in the layer.
 
 use super::apt::apt_commands;
-use super::support::{command_span, mount_covers, removes, run_scripts, shipping_stages, ships};
+use super::support::{command_span, mount_covers, removes, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{Connector, ScriptOrigin};
 
@@ -45,8 +45,8 @@ would then find no lists.
 const LISTS: &str = "/var/lib/apt/lists";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         if removes(run.script, LISTS) || mount_covers(run.instruction, LISTS) {
             continue;
         }

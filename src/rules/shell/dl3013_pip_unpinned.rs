@@ -1,7 +1,7 @@
 //! DL3013: `pip install` of packages without a version, in a stage that ships.
 
 use super::pip::pip_installs;
-use super::support::{command_span, is_opaque, run_scripts, shipping_stages, ships};
+use super::support::{command_span, is_opaque, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -49,8 +49,8 @@ fn is_pinned(requirement: &str) -> bool {
 }
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for pip in pip_installs(run.script) {
             if pip.line.has(&["c", "constraint"]) {
                 continue;

@@ -1,7 +1,7 @@
 //! DL3015: `apt-get install` that also installs recommended packages.
 
 use super::apt::{apt_commands, is_true};
-use super::support::{command_span, insert_after, run_scripts, shipping_stages, ships};
+use super::support::{command_span, insert_after, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -42,7 +42,7 @@ image afterwards, and name such a package explicitly.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
+    let shipping = context.shipping_stages();
     let mut configured = false;
     for run in run_scripts(context) {
         // A RUN that writes `APT::Install-Recommends "false";` under /etc/apt has made the choice
@@ -51,7 +51,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
         if text.contains("Install-Recommends") && text.contains("/etc/apt/") {
             configured = true;
         }
-        if configured || !ships(&shipping, &run) {
+        if configured || !ships(shipping, &run) {
             continue;
         }
         for apt in apt_commands(run.script, false).filter(|apt| apt.installs()) {

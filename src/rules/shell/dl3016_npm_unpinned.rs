@@ -1,6 +1,6 @@
 //! DL3016: `npm install <package>` without a version, in a stage that ships.
 
-use super::support::{CommandLine, Options, command_span, is_opaque, run_scripts, shipping_stages, ships};
+use super::support::{CommandLine, Options, command_span, is_opaque, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -74,8 +74,8 @@ fn is_pinned(spec: &str) -> bool {
 }
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for npm in run.script.commands_running("npm") {
             let line = CommandLine::read(&npm.args, &NPM_OPTIONS);
             let Some(install) = line.operands.first().filter(|w| matches!(w.value.as_str(), "install" | "i" | "add"))

@@ -1,7 +1,7 @@
 //! DL3018: `apk add` of packages without a version, in a stage that ships.
 
 use super::apk::apk_adds;
-use super::support::{command_span, is_opaque, run_scripts, shipping_stages, ships};
+use super::support::{command_span, is_opaque, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -45,8 +45,8 @@ the base image moves; pin the base image too.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for apk in apk_adds(run.script) {
             let unpinned: Vec<&str> = apk
                 .line

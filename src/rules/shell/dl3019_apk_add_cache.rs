@@ -1,7 +1,7 @@
 //! DL3019: `apk add` that leaves the package index in the layer.
 
 use super::apk::apk_adds;
-use super::support::{command_span, insert_after, mount_covers, removes, run_scripts, shipping_stages, ships};
+use super::support::{command_span, insert_after, mount_covers, removes, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -41,8 +41,8 @@ fix inserts `--no-cache` after `add`; it is safe: the same packages are installe
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         let cache_kept_out = ["/var/cache/apk", "/etc/apk/cache"].iter().any(|p| mount_covers(run.instruction, p))
             || removes(run.script, "/var/cache/apk");
         if cache_kept_out {

@@ -1,6 +1,6 @@
 //! DL3028: `gem install` without a version, in a stage that ships.
 
-use super::support::{CommandLine, Options, command_span, is_opaque, run_scripts, shipping_stages, ships};
+use super::support::{CommandLine, Options, command_span, is_opaque, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -52,8 +52,8 @@ const GEM_OPTIONS: Options = Options {
 };
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for gem in run.script.commands_running("gem") {
             let line = CommandLine::read(&gem.args, &GEM_OPTIONS);
             let Some(install) = line.operands.first().filter(|w| w.value == "install") else { continue };

@@ -1,7 +1,7 @@
 //! DL3032: `yum install` without `yum clean all` in the same RUN.
 
 use super::rpm::{Manager, cleans_up, rpm_commands};
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -39,8 +39,8 @@ mount a cache: `RUN --mount=type=cache,target=/var/cache/yum yum install -y …`
 const INSTALLING: &[&str] = &["install", "groupinstall", "localinstall", "update", "upgrade"];
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         if cleans_up(run.script, run.instruction, Manager::Yum) {
             continue;
         }

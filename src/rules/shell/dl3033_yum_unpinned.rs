@@ -1,7 +1,7 @@
 //! DL3033: `yum install` of packages without a version, in a stage that ships.
 
 use super::rpm::{Manager, rpm_commands};
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -38,8 +38,8 @@ available versions.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for rpm in rpm_commands(run.script, Manager::Yum).filter(|c| c.is(&["install", "localinstall"])) {
             let unpinned = rpm.unpinned(Manager::Yum);
             let Some(first) = unpinned.first() else { continue };

@@ -1,7 +1,7 @@
 //! DL3036: `zypper install` without `zypper clean` in the same RUN.
 
 use super::rpm::{Manager, cleans_up, rpm_commands};
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -38,8 +38,8 @@ End the same RUN with `&& zypper clean --all`, or mount a cache over `/var/cache
 const INSTALLING: &[&str] = &["install", "in", "update", "up", "patch", "dist-upgrade", "dup"];
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         if cleans_up(run.script, run.instruction, Manager::Zypper) {
             continue;
         }

@@ -1,7 +1,7 @@
 //! DL3037: `zypper install` of packages without a version, in a stage that ships.
 
 use super::rpm::{Manager, rpm_commands};
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -39,8 +39,8 @@ Pin each package: `zypper --non-interactive install httpd=2.4.58` (quote range c
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         for rpm in rpm_commands(run.script, Manager::Zypper).filter(|c| c.is(&["install", "in"])) {
             let unpinned = rpm.unpinned(Manager::Zypper);
             let Some(first) = unpinned.first() else { continue };

@@ -1,7 +1,7 @@
 //! DL3040: `dnf install` (or `microdnf install`) without `dnf clean all` in the same RUN.
 
 use super::rpm::{Manager, cleans_up, rpm_commands};
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 pub(super) static RULE: Rule = Rule {
@@ -39,8 +39,8 @@ End the same RUN with `&& dnf clean all` (`microdnf clean all` with microdnf), o
 const INSTALLING: &[&str] = &["install", "groupinstall", "update", "upgrade", "reinstall"];
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         if cleans_up(run.script, run.instruction, Manager::Dnf) {
             continue;
         }

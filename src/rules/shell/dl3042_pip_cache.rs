@@ -1,7 +1,7 @@
 //! DL3042: `pip install` that keeps its download cache in the layer.
 
 use super::pip::pip_installs;
-use super::support::{command_span, insert_after, removes, run_scripts, shipping_stages, ships};
+use super::support::{command_span, insert_after, removes, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{Dockerfile, InstructionKind};
 
@@ -43,8 +43,8 @@ and out of the image.
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         if cache_mounted(run.instruction) || removes(run.script, "/root/.cache/pip") {
             continue;
         }

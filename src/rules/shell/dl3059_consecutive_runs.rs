@@ -1,6 +1,6 @@
 //! DL3059: consecutive one-command RUN instructions that could be one.
 
-use super::support::{run_scripts, shipping_stages, ships};
+use super::support::{run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{Instruction, Nesting, ShellScript, SimpleCommand};
 
@@ -42,7 +42,7 @@ Join them with `&&` (and a line continuation) into one RUN, or use a heredoc:
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
+    let shipping = context.shipping_stages();
     let mut previous: Option<(usize, &Instruction, &ShellScript)> = None;
     for run in run_scripts(context) {
         let current = (run.index, run.instruction, run.script);
@@ -53,7 +53,7 @@ fn check(context: &Context<'_>, sink: &mut Sink) {
                 && single_command(run.script)
         });
         previous = Some(current);
-        if follows && ships(&shipping, &run) && run.instruction.keyword.is_some() {
+        if follows && ships(shipping, &run) && run.instruction.keyword.is_some() {
             sink.report(
                 run.instruction.keyword_range,
                 "this RUN and the one before each run one command: join them with `&&` to save a layer",

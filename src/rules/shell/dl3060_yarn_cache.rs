@@ -1,6 +1,6 @@
 //! DL3060: `yarn install` that leaves yarn's cache in the layer.
 
-use super::support::{command_span, run_scripts, shipping_stages, ships};
+use super::support::{command_span, run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::{InstructionKind, SimpleCommand};
 
@@ -51,8 +51,8 @@ fn cleans(yarn: &SimpleCommand) -> bool {
 }
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    for run in run_scripts(context).filter(|run| ships(&shipping, run)) {
+    let shipping = context.shipping_stages();
+    for run in run_scripts(context).filter(|run| ships(shipping, run)) {
         let yarns: Vec<&SimpleCommand> = run.script.commands_running("yarn").collect();
         if yarns.iter().any(|y| cleans(y)) || cache_mounted(run.instruction) {
             continue;

@@ -1,6 +1,6 @@
 //! DL4001: both wget and curl used in one shipped stage.
 
-use super::support::{run_scripts, shipping_stages, ships};
+use super::support::{run_scripts, ships};
 use crate::rules::{Context, Rule, Severity, Sink};
 use crate::syntax::SimpleCommand;
 
@@ -40,8 +40,8 @@ Pick one. curl is in most base images already; BusyBox images have a `wget` appl
 ";
 
 fn check(context: &Context<'_>, sink: &mut Sink) {
-    let shipping = shipping_stages(context.dockerfile);
-    let runs: Vec<_> = run_scripts(context).filter(|run| ships(&shipping, run)).collect();
+    let shipping = context.shipping_stages();
+    let runs: Vec<_> = run_scripts(context).filter(|run| ships(shipping, run)).collect();
     for stage in &context.dockerfile.stages {
         let uses = |tool: &str| -> Vec<&SimpleCommand> {
             runs.iter()

@@ -111,6 +111,13 @@ pub(super) fn base_image(dockerfile: &Dockerfile, index: usize) -> Option<&str> 
     }
 }
 
+impl Context<'_> {
+    /// [`shipping_stages`] of the checked file, computed once per check and shared by the shell rules.
+    pub(super) fn shipping_stages(&self) -> &[bool] {
+        self.shipping_stages.get_or_init(|| shipping_stages(self.dockerfile))
+    }
+}
+
 /// Which stages' instructions end up in an image that is shipped.
 ///
 /// A stage ships when it is the last stage, or when nothing else in the file uses it (it can only
