@@ -52,10 +52,10 @@ fn problems(input: &Parse, conversion: &Conversion, go: Option<&GoFacts>) -> Vec
             InstructionKind::Expose(_)
             | InstructionKind::Label(_)
             | InstructionKind::Volume(_)
-            | InstructionKind::Stopsignal(_) => {
-                if !out.contains(source) {
-                    found.push(format!("lost `{source}`"));
-                }
+            | InstructionKind::Stopsignal(_)
+                if !out.contains(source) =>
+            {
+                found.push(format!("lost `{source}`"));
             }
             InstructionKind::Env(pairs) => {
                 for pair in pairs {
@@ -69,10 +69,10 @@ fn problems(input: &Parse, conversion: &Conversion, go: Option<&GoFacts>) -> Vec
                     }
                 }
             }
-            InstructionKind::User(Some(word)) => {
-                if !out.contains(&format!("USER {}", word.value)) && !out.contains("USER 65532:65532") {
-                    found.push(format!("lost `{source}`"));
-                }
+            InstructionKind::User(Some(word))
+                if !out.contains(&format!("USER {}", word.value)) && !out.contains("USER 65532:65532") =>
+            {
+                found.push(format!("lost `{source}`"));
             }
             InstructionKind::Healthcheck(check) => {
                 let words: Vec<String> = match &check.cmd {
