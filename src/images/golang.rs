@@ -456,7 +456,7 @@ fn listed_on(tag: &str, day: Day) -> bool {
 /// Every Go version the image was published with (tags such as `1.21.3` or `1.21rc1`) and the
 /// first day its tag was listed.
 static VERSION_TAGS: LazyLock<Vec<(GoVersion, Day)>> = LazyLock::new(|| {
-    table::golang_tags_unordered()
+    table::golang_bare_tags()
         .iter()
         .filter_map(|record| Some((GoVersion::parse(&record.tag).filter(|v| !v.is_lang())?, record.first_seen)))
         .collect()

@@ -82,6 +82,17 @@ pub fn golang_tags_unordered() -> &'static [TagRecord] {
     &TAGS_IN_TABLE_ORDER
 }
 
+/// The tags without a suffix (`1.21.3`, `1.21rc1`, `1`), in table order: the ones that can name a Go
+/// version, decoded without the thousands of suffixed tags.
+pub fn golang_bare_tags() -> &'static [TagRecord] {
+    &BARE_TAGS
+}
+
+/// Suffix 0 is the empty one: entries with any other suffix are skipped (their days still carry on).
+static BARE_TAGS: LazyLock<Vec<TagRecord>> = LazyLock::new(|| {
+    decode_tags(generated::TAGS, generated::TAG_SUFFIXES.get(..1).unwrap_or_default(), generated::TAG_EPOCH)
+});
+
 /// The record of one golang image tag (`1.26-alpine`, `latest`).
 ///
 /// Only the table lines whose head starts the tag are decoded (on first use, then kept): a
@@ -224,6 +235,13 @@ mod tests {
             assert_eq!(golang_tag(&record.tag), Some(record));
         }
         assert_eq!(golang_tags_unordered().len(), golang_tags().len());
+        assert!(golang_bare_tags().iter().all(|r| golang_tag(&r.tag) == Some(r)));
+        // Every tag that names a Go version is a bare one.
+        for record in golang_tags() {
+            if GoVersion::parse(&record.tag).is_some() {
+                assert!(golang_bare_tags().contains(record), "{record:?}");
+            }
+        }
         for missing in ["1.26-bullseye", "1.26.99", "-alpine", "alpine3", "latest-alpine", "_"] {
             assert_eq!(golang_tag(missing), None, "{missing}");
         }
