@@ -276,6 +276,13 @@ fn lex_string(text: &str, start: usize, out: &mut ModSyntax) -> (Token, usize) {
             return (Token { kind: TokenKind::String, text: value, range: TextRange::new(start, end) }, end);
         }
         if ch == '\\' && quote == b'"' {
+            // A line break ends the string even after a backslash: Go's strings never span lines.
+            if text[at + 1..].starts_with('\n') {
+                let end = at + 1;
+                out.errors
+                    .push(ModError { range: TextRange::new(start, end), message: "unterminated string".to_string() });
+                return (Token { kind: TokenKind::String, text: value, range: TextRange::new(start, end) }, end);
+            }
             match chars.next() {
                 Some((_, escaped)) => match unescape(escaped) {
                     Some(c) => value.push(c),
