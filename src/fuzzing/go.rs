@@ -10,7 +10,9 @@ pub(super) fn go_mod(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let go_mod = parse_go_mod(&text);
     assert_debug_ranges(&text, &format!("{go_mod:?}"), &[], "go.mod");
-    if let Some(path) = go_mod.module_path() {
+    // A quoted path with escapes is decoded (`\"` to `"`, an unsupported `\c` dropped with an error),
+    // so only a text without backslashes must hold the path verbatim.
+    if let Some(path) = go_mod.module_path().filter(|_| !text.contains('\\')) {
         assert!(text.contains(path.trim_matches(['"', '`'])), "module path {path:?} not in the text");
     }
     for require in &go_mod.requires {

@@ -407,6 +407,17 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_does_not_carry_a_string_onto_the_next_line() {
+        let text = "module \"ex.com/a\\\ngo 1.23\n";
+        let syntax = read(text);
+        assert_eq!(
+            verbs(text),
+            vec![("module".into(), vec!["ex.com/a".into()], false), ("go".into(), vec!["1.23".into()], false)]
+        );
+        assert_eq!(syntax.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(), ["unterminated string"]);
+    }
+
+    #[test]
     fn stray_parens_and_block_comments() {
         let syntax = read(")\n/* x */\nrequire (\n(\n)\n");
         let messages: Vec<_> = syntax.errors.iter().map(|e| e.message.as_str()).collect();
