@@ -805,7 +805,7 @@ impl LanguageServer for Server {
         let position = params.text_document_position_params.position;
         let found = guarded("hover", || {
             let at = offset(&snapshot.rope, position, snapshot.encoding);
-            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref(), true);
+            let diagnostics = self.findings(&uri, &snapshot, &config, facts.as_ref(), false);
             ide::hover(&snapshot.parse, &diagnostics, at, facts.as_ref()).map(|hover| {
                 let converter = Converter { rope: &snapshot.rope, encoding: snapshot.encoding };
                 Hover {
